@@ -20,24 +20,24 @@ bool fileop_args_skip(struct xdr_dec *d, uint32_t op);
 bool fileop_resok_skip(struct xdr_dec *d, uint32_t op);
 
 /* Printers used by the op table. */
-void print_exchange_id_args(FILE *out, const struct nfs_argop *a);
-void print_exchange_id_resok(FILE *out, const struct nfs_resop *r);
-void print_create_session_args(FILE *out, const struct nfs_argop *a);
-void print_create_session_resok(FILE *out, const struct nfs_resop *r);
-void print_destroy_session_args(FILE *out, const struct nfs_argop *a);
-void print_sequence_args(FILE *out, const struct nfs_argop *a);
-void print_sequence_resok(FILE *out, const struct nfs_resop *r);
-void print_bind_conn_args(FILE *out, const struct nfs_argop *a);
-void print_bind_conn_resok(FILE *out, const struct nfs_resop *r);
-void print_destroy_clientid_args(FILE *out, const struct nfs_argop *a);
-void print_reclaim_complete_args(FILE *out, const struct nfs_argop *a);
-void print_backchannel_ctl_args(FILE *out, const struct nfs_argop *a);
-void print_putfh_args(FILE *out, const struct nfs_argop *a);
-void print_getfh_resok(FILE *out, const struct nfs_resop *r);
-void print_lookup_args(FILE *out, const struct nfs_argop *a);
-void print_getattr_args(FILE *out, const struct nfs_argop *a);
-void print_getattr_resok(FILE *out, const struct nfs_resop *r);
-void print_raw_args(FILE *out, const struct nfs_argop *a);
-void print_raw_resok(FILE *out, const struct nfs_resop *r);
+void print_exchange_id_args(FILE *out, const struct nfs_argop *op);
+void print_exchange_id_resok(FILE *out, const struct nfs_resop *op);
+void print_create_session_args(FILE *out, const struct nfs_argop *op);
+void print_create_session_resok(FILE *out, const struct nfs_resop *op);
+void print_destroy_session_args(FILE *out, const struct nfs_argop *op);
+void print_sequence_args(FILE *out, const struct nfs_argop *op);
+void print_sequence_resok(FILE *out, const struct nfs_resop *op);
+void print_bind_conn_args(FILE *out, const struct nfs_argop *op);
+void print_bind_conn_resok(FILE *out, const struct nfs_resop *op);
+void print_destroy_clientid_args(FILE *out, const struct nfs_argop *op);
+void print_reclaim_complete_args(FILE *out, const struct nfs_argop *op);
+void print_backchannel_ctl_args(FILE *out, const struct nfs_argop *op);
+void print_putfh_args(FILE *out, const struct nfs_argop *op);
+void print_getfh_resok(FILE *out, const struct nfs_resop *op);
+void print_lookup_args(FILE *out, const struct nfs_argop *op);
+void print_getattr_args(FILE *out, const struct nfs_argop *op);
+void print_getattr_resok(FILE *out, const struct nfs_resop *op);
+void print_raw_args(FILE *out, const struct nfs_argop *op);
+void print_raw_resok(FILE *out, const struct nfs_resop *op);
 
 #endif

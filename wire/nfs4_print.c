@@ -30,7 +30,7 @@ static void field(FILE *out, const char *name, const char *fmt, ...)
 
 static void hex(FILE *out, const uint8_t *p, uint32_t n)
 {
-	uint32_t shown = n < MAX_HEX_BYTES ? n : MAX_HEX_BYTES;
+	uint32_t shown = xdr_min_u32(n, MAX_HEX_BYTES);
 
 	if (n == 0)
 		fputs("(empty)", out);
@@ -306,14 +306,15 @@ void print_getattr_resok(FILE *out, const struct nfs_resop *op)
 	const struct fattr4 *f = &op->u.getattr.obj_attributes;
 	struct nfs4_attrs attrs;
 	struct wire_error err;
-	char msg[WIRE_PATH_MAX + WIRE_DETAIL_MAX + 32];
 
 	bitmap_field(out, "attrmask", &f->attrmask);
 	field(out, "attr_vals", "%u bytes", f->attr_vals.len);
-	if (fattr4_unpack(f, 0, &attrs, &err))
+	if (fattr4_unpack(f, 0, &attrs, &err)) {
 		attrs_fields(out, &attrs);
-	else
+	} else {
+		char msg[WIRE_PATH_MAX + WIRE_DETAIL_MAX + 32];
 		field(out, "  (not unpacked:", "%s)", wire_error_format(&err, msg, sizeof(msg)));
+	}
 }
 
 void print_raw_args(FILE *out, const struct nfs_argop *op)

@@ -213,7 +213,7 @@ void oncrpc_reply_encode(struct xdr_enc *e, const struct oncrpc_reply *r)
 
 void oncrpc_authsys_put(struct xdr_enc *e, const struct oncrpc_authsys *s)
 {
-	uint32_t ngids = s->ngids <= ONCRPC_MAX_GIDS ? s->ngids : ONCRPC_MAX_GIDS;
+	uint32_t ngids = xdr_min_u32(s->ngids, ONCRPC_MAX_GIDS);
 
 	xdr_put_u32(e, s->stamp);
 	xdr_put_slice(e, s->machinename);

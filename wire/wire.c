@@ -202,8 +202,6 @@ char *wire_msg_summary(const struct wire_msg *m, char *buf, size_t n)
 
 static void print_auth(FILE *out, const char *what, const struct oncrpc_auth *a)
 {
-	char msg[WIRE_PATH_MAX + WIRE_DETAIL_MAX + 32];
-
 	fprintf(out, "  %s %s, %u bytes", what, oncrpc_flavor_name(a->flavor), a->body.len);
 	if (a->flavor == ONCRPC_AUTH_SYS && a->body_ok) {
 		const struct oncrpc_authsys *s = &a->u.sys;
@@ -216,8 +214,10 @@ static void print_auth(FILE *out, const char *what, const struct oncrpc_auth *a)
 		fprintf(out, ": gss_proc %u seq %u service %u", a->u.gss.gss_proc, a->u.gss.seq_num,
 			a->u.gss.service);
 	}
-	if (!a->body_ok && a->problem.status != WIRE_OK)
+	if (!a->body_ok && a->problem.status != WIRE_OK) {
+		char msg[WIRE_PATH_MAX + WIRE_DETAIL_MAX + 32];
 		fprintf(out, " (malformed: %s)", wire_error_format(&a->problem, msg, sizeof(msg)));
+	}
 	fputc('\n', out);
 }
 

@@ -56,7 +56,7 @@ void xdr_pop(struct xdr_dec *d)
 static void format_path(const struct xdr_dec *d, const char *field, char *out, size_t n)
 {
 	size_t used = 0;
-	unsigned depth = d->depth < XDR_PATH_DEPTH ? d->depth : XDR_PATH_DEPTH;
+	unsigned depth = xdr_min_u32(d->depth, XDR_PATH_DEPTH);
 
 	out[0] = '\0';
 	for (unsigned i = 0; i < depth && used < n; i++) {
@@ -73,6 +73,8 @@ static void format_path(const struct xdr_dec *d, const char *field, char *out, s
 		snprintf(out + used, n - used, "%s%s", used ? "." : "", field);
 }
 
+static void record(const struct xdr_dec *d, struct wire_error *e, enum wire_status s,
+		   const char *field, const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 static void record(const struct xdr_dec *d, struct wire_error *e, enum wire_status s,
 		   const char *field, const char *fmt, va_list ap)
 {
@@ -148,7 +150,7 @@ bool xdr_get_u64(struct xdr_dec *d, const char *field, uint64_t *v)
 
 bool xdr_get_bool(struct xdr_dec *d, const char *field, bool *v)
 {
-	uint32_t w;
+	uint32_t w = 0;
 
 	XDR_TRY(xdr_get_u32(d, field, &w));
 	if (w > 1) {
@@ -190,7 +192,7 @@ bool xdr_get_fixed(struct xdr_dec *d, const char *field, void *out, uint32_t n)
 
 bool xdr_get_opaque(struct xdr_dec *d, const char *field, uint32_t max, struct wire_opaque *o)
 {
-	uint32_t n;
+	uint32_t n = 0;
 
 	XDR_TRY(xdr_get_u32(d, field, &n));
 	if (n > max) {
@@ -218,7 +220,7 @@ bool xdr_skip_opaque(struct xdr_dec *d, const char *field, uint32_t max)
 bool xdr_get_count(struct xdr_dec *d, const char *field, uint32_t max, uint32_t min_elem_bytes,
 		   uint32_t *count)
 {
-	uint32_t n;
+	uint32_t n = 0;
 
 	XDR_TRY(xdr_get_u32(d, field, &n));
 	if (n > max) {

@@ -110,6 +110,7 @@ bool xdr_fail(struct xdr_dec *d, enum wire_status s, const char *field, const ch
 bool xdr_expect_end(struct xdr_dec *d);
 
 static inline size_t xdr_remaining(const struct xdr_dec *d) { return d->len - d->pos; }
+static inline uint32_t xdr_min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
 static inline bool xdr_ok(const struct xdr_dec *d) { return d->error.status == WIRE_OK; }
 
 /*
