@@ -125,9 +125,9 @@ static bool open_claim(struct xdr_dec *d)
 		XDR_TRY(stateid4_skip(d, "delegate_stateid"));
 		return component(d, "file");
 	case 4: /* CLAIM_FH */
-	case 5: /* CLAIM_DELEG_PREV_FH */
+	case 6: /* CLAIM_DELEG_PREV_FH */
 		return true;
-	case 6: /* CLAIM_DELEG_CUR_FH */
+	case 5: /* CLAIM_DELEG_CUR_FH (RFC 5662: = 5, carries the delegation stateid) */
 		return stateid4_skip(d, "oc_delegate_stateid");
 	default:
 		return bad_arm(d, "claim", "open_claim_type4", claim);

@@ -799,9 +799,11 @@ bool nfs4_argop_decode(struct xdr_dec *d, struct nfs_argop *a)
 	desc = nfs4_op_desc(a->op);
 	if (!desc || !desc->dec_args) {
 		a->undecoded = true;
-		if (!nfs4_op_name(a->op))
+		if (!nfs4_op_name(a->op)) {
+			d->pos -= 4; /* the error is the argop word itself */
 			return xdr_fail(d, WIRE_ERR_UNSUPPORTED, "argop", "unknown operation %u",
 					a->op);
+		}
 		return xdr_fail(d, WIRE_ERR_UNSUPPORTED, op_label(a->op),
 				"arguments of operation %u are not parsed by this library", a->op);
 	}

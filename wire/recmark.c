@@ -21,7 +21,8 @@ void rm_reader_free(struct rm_reader *r)
 
 int rm_reader_idle(const struct rm_reader *r)
 {
-	return r->hdr_have == 0 && !r->in_fragment && r->len == 0;
+	/* Just after a record, or before any header byte of the next; a dead stream never is. */
+	return !r->error[0] && (r->completed || (r->hdr_have == 0 && r->fragments == 0));
 }
 
 const uint8_t *rm_record(const struct rm_reader *r, size_t *len)
@@ -90,6 +91,11 @@ enum rm_result rm_reader_feed(struct rm_reader *r, const uint8_t *data, size_t l
 {
 	size_t used = 0;
 
+	if (r->error[0]) {
+		/* The stream is dead: its state no longer matches the buffer. */
+		*consumed = 0;
+		return RM_ERROR;
+	}
 	if (r->completed) {
 		/* The previous call returned a record: start a fresh one. */
 		r->completed = 0;

@@ -65,9 +65,11 @@ enum wire_status wire_msg_decode(const uint8_t *buf, size_t len, const struct wi
 		ok = decode_call(&d, o, m);
 	else if (type == ONCRPC_REPLY)
 		ok = decode_reply(&d, o, m);
-	else
+	else {
+		d.pos = 4; /* at mtype: the peek read it with its own cursor */
 		ok = xdr_fail(&d, WIRE_ERR_VALUE, "mtype", "message type %u is neither CALL nor REPLY",
 			      type);
+	}
 	m->warnings = d.warnings;
 	m->warning = d.warning;
 	if (ok)

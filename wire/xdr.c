@@ -200,9 +200,9 @@ bool xdr_get_opaque(struct xdr_dec *d, const char *field, uint32_t max, struct w
 		return xdr_fail(d, WIRE_ERR_LIMIT, field, "length %u > %u", n, max);
 	}
 	if (xdr_remaining(d) < n) {
+		size_t left = xdr_remaining(d); /* after the length word, before rewinding to it */
 		d->pos -= 4;
-		return xdr_fail(d, WIRE_ERR_SHORT, field, "length %u but %zu bytes left", n,
-				xdr_remaining(d));
+		return xdr_fail(d, WIRE_ERR_SHORT, field, "length %u but %zu bytes left", n, left);
 	}
 	o->data = d->buf + d->pos;
 	o->len = n;
@@ -228,10 +228,11 @@ bool xdr_get_count(struct xdr_dec *d, const char *field, uint32_t max, uint32_t 
 		return xdr_fail(d, WIRE_ERR_LIMIT, field, "count %u > %u", n, max);
 	}
 	if (min_elem_bytes && (uint64_t)n * min_elem_bytes > xdr_remaining(d)) {
+		size_t left = xdr_remaining(d); /* after the count word, before rewinding to it */
 		d->pos -= 4;
 		return xdr_fail(d, WIRE_ERR_SHORT, field,
 				"count %u needs at least %llu bytes, %zu left", n,
-				(unsigned long long)n * min_elem_bytes, xdr_remaining(d));
+				(unsigned long long)n * min_elem_bytes, left);
 	}
 	*count = n;
 	return true;
