@@ -192,21 +192,27 @@ static const char *num_lookup(const struct num_name *t, size_t n, uint32_t num)
 	return NULL;
 }
 
-/* Match "PREFIX_NAME" or the bare "NAME". */
-static bool name_matches(const char *full, const char *prefix, const char *name)
+/*
+ * Match the full "PREFIX_NAME" or the bare "NAME". Op names are stored
+ * short ("SEQUENCE"), status names full ("NFS4ERR_BADSESSION").
+ */
+static bool name_matches(const char *stored, bool stored_short, const char *prefix,
+			 const char *name)
 {
 	size_t pl = strlen(prefix);
 
-	if (strcmp(full, name) == 0)
+	if (strcmp(stored, name) == 0)
 		return true;
-	return strncmp(full, prefix, pl) == 0 && strcmp(full + pl, name) == 0;
+	if (stored_short)
+		return strncmp(name, prefix, pl) == 0 && strcmp(name + pl, stored) == 0;
+	return strncmp(stored, prefix, pl) == 0 && strcmp(stored + pl, name) == 0;
 }
 
-static bool name_lookup(const struct num_name *t, size_t n, const char *prefix,
-			const char *name, uint32_t *num)
+static bool name_lookup(const struct num_name *t, size_t n, bool stored_short,
+			const char *prefix, const char *name, uint32_t *num)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (name_matches(t[i].name, prefix, name)) {
+		if (name_matches(t[i].name, stored_short, prefix, name)) {
 			*num = t[i].num;
 			return true;
 		}
@@ -223,7 +229,7 @@ const char *nfs4_status_name(uint32_t status)
 
 bool nfs4_op_parse(const char *name, uint32_t *op)
 {
-	return name_lookup(op_names, COUNT(op_names), "OP_", name, op);
+	return name_lookup(op_names, COUNT(op_names), true, "OP_", name, op);
 }
 
 bool nfs4_status_parse(const char *name, uint32_t *status)
@@ -233,7 +239,7 @@ bool nfs4_status_parse(const char *name, uint32_t *status)
 		*status = NFS4_OK;
 		return true;
 	}
-	return name_lookup(status_names, COUNT(status_names), "NFS4ERR_", name, status);
+	return name_lookup(status_names, COUNT(status_names), false, "NFS4ERR_", name, status);
 }
 
 #define NAMED(x) {#x, x}

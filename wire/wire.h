@@ -50,7 +50,8 @@ enum wire_status wire_msg_decode(const uint8_t *buf, size_t len, const struct wi
 size_t wire_msg_encode(const struct wire_msg *m, uint8_t *buf, size_t cap);
 void wire_msg_free(struct wire_msg *m);
 
-/* One line like Wireshark's Info column: "V4 Call (xid 0x1e9819cd) SEQUENCE PUTROOTFH GETFH". */
+/* One line like Wireshark's Info column:
+ * "V4 Call xid 0x1e9819cd COMPOUND v4.1 SEQUENCE PUTROOTFH GETFH". */
 char *wire_msg_summary(const struct wire_msg *m, char *buf, size_t n);
 /* Every field, one per line, indented. */
 void wire_msg_print(FILE *out, const struct wire_msg *m);
