@@ -287,7 +287,11 @@ const struct nfs4_named nfs4_enum_values[] = {
 	NAMED(NF4NAMEDATTR),	   NAMED(NFS4_PROGRAM),		NAMED(NFS_V4),
 	NAMED(NFSPROC4_NULL),	   NAMED(NFSPROC4_COMPOUND),	NAMED(NFS4_CALLBACK),
 	NAMED(NFS_CB),		   NAMED(NFS4_SESSIONID_SIZE),	NAMED(NFS4_VERIFIER_SIZE),
-	NAMED(NFS4_OPAQUE_LIMIT),  NAMED(NFS4_FHSIZE),		{NULL, 0},
+	NAMED(NFS4_OPAQUE_LIMIT),  NAMED(NFS4_FHSIZE),
+	NAMED(EXCHGID4_FLAG_MASK_PNFS),
+	/* callback_sec_parms4 discriminants (the RPC flavor numbers, RFC 5531) */
+	{"AUTH_NONE", 0},	   {"AUTH_SYS", 1},		{"RPCSEC_GSS", 6},
+	{NULL, 0},
 };
 
 bool nfs4_named_lookup(const struct nfs4_named *tbl, const char *name, uint32_t *value)
@@ -305,6 +309,8 @@ char *nfs4_flags_format(const struct nfs4_named *tbl, uint32_t v, char *buf, siz
 {
 	size_t used = 0;
 
+	if (n == 0)
+		return buf;
 	buf[0] = '\0';
 	if (v == 0) {
 		snprintf(buf, n, "0");

@@ -320,6 +320,11 @@ static void test_constant_lookup(void)
 	check_lookup_pairs("14.5", catalogue_cs_flags, COUNT(catalogue_cs_flags));
 	check_lookup_pairs("14.6", catalogue_seq_flags, COUNT(catalogue_seq_flags));
 	check_lookup_pairs("14.1/14.7", catalogue_enums, COUNT(catalogue_enums));
+	/* The pNFS role mask (14.4) and the callback_sec_parms4 discriminants (14.7). */
+	CU_ASSERT(nfs4_constant_lookup("EXCHGID4_FLAG_MASK_PNFS", &v) && v == 0x00070000u);
+	CU_ASSERT(nfs4_constant_lookup("AUTH_NONE", &v) && v == 0);
+	CU_ASSERT(nfs4_constant_lookup("AUTH_SYS", &v) && v == 1);
+	CU_ASSERT(nfs4_constant_lookup("RPCSEC_GSS", &v) && v == 6);
 	CU_ASSERT_FALSE(nfs4_constant_lookup("", &v));
 	CU_ASSERT_FALSE(nfs4_constant_lookup("NO_SUCH_CONSTANT", &v));
 	CU_ASSERT_FALSE(nfs4_constant_lookup("SP4_NONE_", &v));
@@ -386,6 +391,10 @@ static void test_flags_format_truncates(void)
 	nfs4_flags_format(nfs4_seq_status_flags, 0x1, buf, 1);
 	CU_ASSERT_STRING_EQUAL(buf, "");
 	CU_ASSERT_EQUAL(buf[1], 'X'); /* still "EXCHGID4_FL" from the first call */
+	/* n == 0: nothing at all is written. */
+	memset(buf, 'y', sizeof(buf));
+	CU_ASSERT_PTR_EQUAL(nfs4_flags_format(nfs4_seq_status_flags, 0x3, buf, 0), buf);
+	CU_ASSERT_EQUAL(buf[0], 'y');
 }
 
 /* ---- printers on captured messages ------------------------------------------ */
