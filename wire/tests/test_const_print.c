@@ -437,9 +437,9 @@ static void captured_free(struct captured *c)
 static void check_summary(const char *base, unsigned frame, const char *want)
 {
 	struct captured c;
-	char buf[256];
 
 	if (captured_load(&c, base, frame)) {
+		char buf[256];
 		const char *got = wire_msg_summary(&c.m, buf, sizeof(buf));
 		CHECK(got == buf && str_eq(got, want),
 		      "%s frame %u summary\n  got  \"%s\"\n  want \"%s\"", base, frame, got, want);
@@ -475,9 +475,9 @@ static void test_summary_captured(void)
 static void test_summary_truncates(void)
 {
 	struct captured c;
-	char buf[16];
 
 	if (captured_load(&c, LIFECYCLE, 33)) {
+		char buf[16];
 		memset(buf, 'x', sizeof(buf));
 		wire_msg_summary(&c.m, buf, 10);
 		CU_ASSERT_STRING_EQUAL(buf, "V4 Reply ");

@@ -445,14 +445,16 @@ static void check_record(const uint8_t *rec, size_t len, const char *where,
 	struct wire_msg ours;
 	struct wire_error werr;
 	struct rx_msg theirs;
-	char msg[WIRE_PATH_MAX + WIRE_DETAIL_MAX + 32], err[256];
+	char err[256];
 	bool ours_ok, theirs_ok;
 
 	t->records++;
 	ours_ok = wire_msg_decode(rec, len, &strict, &ours, &werr) == WIRE_OK;
-	if (!ours_ok)
+	if (!ours_ok) {
+		char msg[WIRE_PATH_MAX + WIRE_DETAIL_MAX + 32];
 		FAILF("%s: our strict decode failed: %s", where,
 		      wire_error_format(&werr, msg, sizeof(msg)));
+	}
 	theirs_ok = rx_msg_decode(rec, len, &theirs, err, sizeof(err));
 	if (!theirs_ok)
 		FAILF("%s: the rpcgen decode failed: %s", where, err);
@@ -593,11 +595,10 @@ static void test_exchange_id_args(void)
 {
 	struct nfs_argop ops[4] = {{.op = OP_EXCHANGE_ID}, {.op = OP_EXCHANGE_ID},
 				   {.op = OP_EXCHANGE_ID}, {.op = OP_EXCHANGE_ID}};
-	struct EXCHANGE_ID4args *a;
 	struct ssv_sp_parms4 *ssv;
 
 	for (uint32_t i = 0; i < COUNT(ops); i++) {
-		a = &ops[i].u.exchange_id;
+		struct EXCHANGE_ID4args *a = &ops[i].u.exchange_id;
 		memcpy(a->eia_clientowner.co_verifier, "verifier", NFS4_VERIFIER_SIZE);
 		a->eia_clientowner.co_ownerid = str(i % 2 ? "owner-1" : "abc");
 		a->eia_flags = EXCHGID4_FLAG_SUPP_MOVED_REFER | EXCHGID4_FLAG_USE_NON_PNFS;

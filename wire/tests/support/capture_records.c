@@ -131,7 +131,7 @@ int capture_load(const char *path, struct capture *c, char *err, size_t errlen)
 	struct pcap_pkthdr *h;
 	const uint8_t *pkt;
 	unsigned frame = 0;
-	int rc = 0, res;
+	int rc = 0;
 	pcap_t *p;
 
 	memset(c, 0, sizeof(*c));
@@ -144,7 +144,7 @@ int capture_load(const char *path, struct capture *c, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: link type %d, expected Ethernet", path, pcap_datalink(p));
 		rc = -1;
 	}
-	while (rc == 0 && (res = pcap_next_ex(p, &h, &pkt)) == 1)
+	while (rc == 0 && pcap_next_ex(p, &h, &pkt) == 1)
 		rc = take_frame(&l, pkt, h->caplen, ++frame);
 	for (unsigned i = 0; i < l.nflows; i++)
 		rm_reader_free(&l.flows[i].rm);
