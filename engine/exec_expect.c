@@ -1,0 +1,452 @@
+/* exec_expect.c - waiting for a reply and matching it against an expect step. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec_internal.h"
+
+/* What came back for a call: a decoded reply, or the connection's fate. */
+struct arrival {
+	enum conn_wait how;
+	struct conn_reply rep;
+	struct wire_msg m;
+	bool decoded;
+};
+
+static struct sent_call *target_call(struct exec *x, const struct expect_spec *e,
+				     const struct xconn *c)
+{
+	for (size_t i = 0; i < x->nsent; i++) {
+		struct sent_call *s = &x->sent[i];
+		if (e->label ? s->label && !strcmp(s->label, e->label)
+			     : !s->answered && s->conn == c)
+			return s;
+	}
+	return NULL;
+}
+
+static bool allows(const struct expect_spec *e, enum outcome_kind k)
+{
+	for (size_t i = 0; i < e->noutcomes; i++)
+		if (e->outcomes[i].kind == k)
+			return true;
+	return false;
+}
+
+static double wait_deadline(struct exec *x, const struct expect_spec *e)
+{
+	double d = conn_now() + (x->o->reply_timeout > 0 ? x->o->reply_timeout : 10);
+	uint64_t ms;
+
+	if (e->within && eval_int(x, e->within, &ms) == 0)
+		d = conn_now() + (double)ms / 1000;
+	return d < x->deadline ? d : x->deadline;
+}
+
+static const char *outcome_text(const struct outcome *o, const struct expect_spec *e, char *buf,
+				size_t n)
+{
+	size_t used = 0;
+
+	switch (o->kind) {
+	case OUT_COMPOUND:
+		if (!e->nstatuses)
+			return "a COMPOUND reply";
+		for (size_t i = 0; i < e->nstatuses && used < n; i++)
+			used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? " or " : "",
+						 nfs4_status_name(e->statuses[i]));
+		return buf;
+	case OUT_NULL_OK: return "a NULL reply";
+	case OUT_ACCEPT:
+		snprintf(buf, n, "rpc %s", oncrpc_accept_stat_name(o->code));
+		return buf;
+	case OUT_DENIED:
+		snprintf(buf, n, "rpc %s%s%s",
+			 o->code == ONCRPC_AUTH_ERROR ? "AUTH_ERROR" : "RPC_MISMATCH",
+			 o->any_aux || o->code != ONCRPC_AUTH_ERROR ? "" : " ",
+			 o->any_aux || o->code != ONCRPC_AUTH_ERROR ? "" : oncrpc_auth_stat_name(o->aux));
+		return buf;
+	case OUT_CLOSED: return "the connection closed";
+	case OUT_NOTHING: return "no reply";
+	}
+	return "?";
+}
+
+static char *expected_text(const struct expect_spec *e)
+{
+	char buf[1024], one[512];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < e->noutcomes && used < sizeof(buf); i++)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", i ? " | " : "",
+					 outcome_text(&e->outcomes[i], e, one, sizeof(one)));
+	return xstrdup(buf);
+}
+
+static void actual_text(const struct arrival *a, char *buf, size_t n)
+{
+	if (a->how == CONN_CLOSED)
+		snprintf(buf, n, "the server closed the connection");
+	else if (a->how == CONN_TIMEOUT)
+		snprintf(buf, n, "no reply");
+	else if (a->how == CONN_BROKEN)
+		snprintf(buf, n, "a garbled reply stream");
+	else
+		wire_msg_summary(&a->m, buf, n);
+}
+
+static bool outcome_matches(const struct outcome *o, const struct expect_spec *e,
+			    const struct arrival *a)
+{
+	const struct oncrpc_reply *r = &a->m.reply;
+
+	if (o->kind == OUT_CLOSED)
+		return a->how == CONN_CLOSED;
+	if (o->kind == OUT_NOTHING)
+		return a->how == CONN_TIMEOUT;
+	if (a->how != CONN_GOT_REPLY || !a->decoded)
+		return false;
+	if (o->kind == OUT_DENIED)
+		return r->reply_stat == ONCRPC_MSG_DENIED && r->reject_stat == o->code &&
+		       (o->code != ONCRPC_AUTH_ERROR || o->any_aux || r->auth_stat == o->aux);
+	if (r->reply_stat != ONCRPC_MSG_ACCEPTED)
+		return false;
+	if (o->kind == OUT_ACCEPT)
+		return r->accept_stat == o->code;
+	if (r->accept_stat != ONCRPC_SUCCESS)
+		return false;
+	if (o->kind == OUT_NULL_OK)
+		return !a->m.is_compound;
+	if (!a->m.is_compound)
+		return false;
+	for (size_t i = 0; i < e->nstatuses; i++)
+		if (e->statuses[i] == a->m.res.status)
+			return true;
+	return e->nstatuses == 0;
+}
+
+/* The call and the reply, decoded, for a failure message. */
+static char *transcript(const struct sent_call *sc, const struct arrival *a)
+{
+	char *call = msg_detail(sc->bytes, sc->len, WIRE_PROC_UNKNOWN);
+	char *reply = a->how == CONN_GOT_REPLY ? msg_detail(a->rep.rec, a->rep.len, sc->proc) : NULL;
+	char *t = xasprintf("\n--- sent\n%s--- received\n%s", call ? call : "",
+			    reply ? reply : "(nothing)\n");
+
+	free(call);
+	free(reply);
+	return t;
+}
+
+static int mismatch(struct exec *x, const struct sent_call *sc, const struct arrival *a,
+		    const char *what)
+{
+	char *t = transcript(sc, a);
+	int rc = step_fail(x, VERDICT_FAIL, "%s%s", what, t ? t : "");
+
+	free(t);
+	return rc;
+}
+
+/* COMPOUND result list: the opcodes in order; every op before the last succeeded (s16.2.3). */
+static int check_resops(struct exec *x, const struct expect_spec *e, const struct sent_call *sc,
+			const struct arrival *a)
+{
+	const struct COMPOUND4res *res = &a->m.res;
+	char msg[512];
+	size_t used = 0;
+	bool same = res->resarray_len == e->nresops;
+
+	for (size_t i = 0; same && i < e->nresops; i++)
+		same = res->resarray[i].op == e->resops[i];
+	if (same)
+		return 0;
+	used += (size_t)snprintf(msg, sizeof(msg), "results: expected [");
+	for (size_t i = 0; i < e->nresops && used < sizeof(msg); i++)
+		used += (size_t)snprintf(msg + used, sizeof(msg) - used, "%s%s", i ? " " : "",
+					 nfs4_op_name(e->resops[i]));
+	used += (size_t)snprintf(msg + used, used < sizeof(msg) ? sizeof(msg) - used : 0, "], got [");
+	for (size_t i = 0; i < res->resarray_len && used < sizeof(msg); i++)
+		used += (size_t)snprintf(msg + used, sizeof(msg) - used, "%s%s", i ? " " : "",
+					 nfs4_op_name(res->resarray[i].op) ? nfs4_op_name(res->resarray[i].op) : "?");
+	if (used < sizeof(msg))
+		snprintf(msg + used, sizeof(msg) - used, "]");
+	return mismatch(x, sc, a, msg);
+}
+
+static const struct nfs_resop *find_resop(const struct COMPOUND4res *res, uint32_t op)
+{
+	for (size_t i = 0; i < res->resarray_len; i++)
+		if (res->resarray[i].op == op)
+			return &res->resarray[i];
+	return NULL;
+}
+
+static int getattr_value(const struct nfs_resop *r, const char *attr, struct value *out, char *err,
+			 size_t errlen)
+{
+	struct nfs4_attrs at;
+	struct wire_error we;
+	static const struct { const char *name; uint32_t bit; } attrs[] = {
+		{"type", FATTR4_TYPE}, {"fh_expire_type", FATTR4_FH_EXPIRE_TYPE},
+		{"change", FATTR4_CHANGE}, {"size", FATTR4_SIZE}, {"lease_time", FATTR4_LEASE_TIME},
+		{"fileid", FATTR4_FILEID}, {"mode", FATTR4_MODE}, {"numlinks", FATTR4_NUMLINKS},
+		{"rdattr_error", FATTR4_RDATTR_ERROR}, {"filehandle", FATTR4_FILEHANDLE}};
+
+	if (!fattr4_unpack(&r->u.getattr.obj_attributes, 0, &at, &we)) {
+		char es[WIRE_PATH_MAX + WIRE_DETAIL_MAX + 32];
+		snprintf(err, errlen, "GETATTR attributes: %s", wire_error_format(&we, es, sizeof(es)));
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+		if (strcmp(attrs[i].name, attr) != 0)
+			continue;
+		if (!bitmap4_isset(&at.has, attrs[i].bit)) {
+			snprintf(err, errlen, "GETATTR returned no %s", attr);
+			return -1;
+		}
+		switch (attrs[i].bit) {
+		case FATTR4_TYPE: *out = value_int(at.type); return 0;
+		case FATTR4_FH_EXPIRE_TYPE: *out = value_int(at.fh_expire_type); return 0;
+		case FATTR4_CHANGE: *out = value_int(at.change); return 0;
+		case FATTR4_SIZE: *out = value_int(at.size); return 0;
+		case FATTR4_LEASE_TIME: *out = value_int(at.lease_time); return 0;
+		case FATTR4_FILEID: *out = value_int(at.fileid); return 0;
+		case FATTR4_MODE: *out = value_int(at.mode); return 0;
+		case FATTR4_NUMLINKS: *out = value_int(at.numlinks); return 0;
+		case FATTR4_RDATTR_ERROR: *out = value_int(at.rdattr_error); return 0;
+		default:
+			*out = (struct value){.kind = VAL_BYTES, .len = at.filehandle.len,
+					      .bytes = malloc(at.filehandle.len + 1)};
+			if (!out->bytes)
+				return -1;
+			memcpy(out->bytes, at.filehandle.data, at.filehandle.len);
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "GETATTR has no attribute '%s' here", attr);
+	return -1;
+}
+
+/* A reply field by path: status, results, tag, xid, OP.status, OP.field, GETATTR.attr. */
+static int reply_value(const struct wire_msg *m, const char *path, struct value *out, char *err,
+		       size_t errlen)
+{
+	const char *dot = strchr(path, '.');
+	const struct nfs_resop *r;
+	char opname[64];
+	uint32_t op;
+
+	if (!strcmp(path, "status")) {
+		*out = value_int(m->res.status);
+		return 0;
+	}
+	if (!strcmp(path, "results")) {
+		*out = value_int(m->res.resarray_len);
+		return 0;
+	}
+	if (!strcmp(path, "xid")) {
+		*out = value_int(m->xid);
+		return 0;
+	}
+	if (!strcmp(path, "tag")) {
+		*out = (struct value){.kind = VAL_BYTES, .len = m->res.tag.len,
+				      .bytes = malloc(m->res.tag.len + 1)};
+		if (out->bytes && m->res.tag.len)
+			memcpy(out->bytes, m->res.tag.data, m->res.tag.len);
+		return out->bytes ? 0 : -1;
+	}
+	snprintf(opname, sizeof(opname), "%.*s", dot ? (int)(dot - path) : 0, path);
+	if (!dot || !nfs4_op_parse(opname, &op) || !(r = find_resop(&m->res, op))) {
+		snprintf(err, errlen, "the reply has no %s result", dot ? opname : path);
+		return -1;
+	}
+	if (op == OP_GETATTR && strcmp(dot + 1, "status") != 0 &&
+	    strncmp(dot + 1, "obj_attributes", 14) != 0) {
+		if (r->status != NFS4_OK) {
+			snprintf(err, errlen, "GETATTR failed (%s)", nfs4_status_name(r->status));
+			return -1;
+		}
+		return getattr_value(r, dot + 1, out, err, errlen);
+	}
+	return fields_get_res(r, dot + 1, out, err, errlen);
+}
+
+/* 32-bit fields compare modulo 2^32, so `$seq + 1` matches a wrapped sequence id. */
+static uint64_t as_width(uint64_t want, const struct value *got)
+{
+	return got->i <= UINT32_MAX && want > UINT32_MAX ? want & UINT32_MAX : want;
+}
+
+static bool check_one(enum check_op op, const struct value *got, const struct value *want)
+{
+	uint64_t w;
+
+	if (got->kind != want->kind) {
+		return op == CHK_NE;
+	}
+	if (got->kind == VAL_BYTES)
+		return (op == CHK_EQ || op == CHK_IN) ? value_equal(got, want)
+		       : op == CHK_NE			? !value_equal(got, want)
+							: false;
+	w = as_width(want->i, got);
+	switch (op) {
+	case CHK_EQ: case CHK_IN: return got->i == w;
+	case CHK_NE: return got->i != w;
+	case CHK_LT: return got->i < w;
+	case CHK_LE: return got->i <= w;
+	case CHK_GT: return got->i > w;
+	case CHK_GE: return got->i >= w;
+	case CHK_HAS: return (got->i & w) == w;
+	case CHK_LACKS: return (got->i & w) == 0;
+	}
+	return false;
+}
+
+static const char *check_op_text(enum check_op op)
+{
+	static const char *const t[] = {"==", "!=", "<", "<=", ">", ">=", "has", "lacks", "in"};
+
+	return t[op];
+}
+
+static int run_check(struct exec *x, const struct check *k, const struct sent_call *sc,
+		     const struct arrival *a)
+{
+	struct value got, want;
+	char err[256], gs[256], ws[256], msg[800];
+	bool ok = false;
+
+	if (reply_value(&a->m, k->path, &got, err, sizeof(err)) != 0)
+		return mismatch(x, sc, a, err);
+	for (size_t i = 0; i < k->nvalues && !ok; i++) {
+		if (expr_eval(k->values[i], &x->env, &want, err, sizeof(err)) != 0) {
+			value_free(&got);
+			return step_fail(x, VERDICT_ERROR, "expect %s: %s", k->path, err);
+		}
+		ok = check_one(k->op, &got, &want);
+		value_free(&want);
+	}
+	if (ok) {
+		value_free(&got);
+		return 0;
+	}
+	value_format(&got, gs, sizeof(gs));
+	snprintf(ws, sizeof(ws), "%s", k->nvalues ? k->values[0]->text : "");
+	snprintf(msg, sizeof(msg), "expect %s %s %s%s: got %s (line %u)", k->path,
+		 check_op_text(k->op), ws, k->nvalues > 1 ? ", ..." : "", gs, k->loc.line);
+	value_free(&got);
+	return mismatch(x, sc, a, msg);
+}
+
+static int run_saves(struct exec *x, const struct expect_spec *e, const struct sent_call *sc,
+		     const struct arrival *a)
+{
+	for (size_t i = 0; i < e->nsaves; i++) {
+		struct value v;
+		char err[256];
+		if (reply_value(&a->m, e->saves[i].path, &v, err, sizeof(err)) != 0)
+			return mismatch(x, sc, a, err);
+		int rc = env_set(&x->env, e->saves[i].var, &v);
+		value_free(&v);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void note_observed(struct exec *x, const struct expect_spec *e, const struct arrival *a)
+{
+	char buf[256];
+
+	if (e->noutcomes < 2 && e->nstatuses < 2)
+		return;
+	actual_text(a, buf, sizeof(buf));
+	x->r->steps[x->r->nsteps - 1].observed = xstrdup(buf);
+}
+
+static void arrive(struct exec *x, struct xconn *c, struct sent_call *sc, const struct expect_spec *e,
+		   struct arrival *a)
+{
+	struct wire_decode_opts o = {.flags = WIRE_STRICT, .reply_proc = sc->proc};
+	struct wire_error err;
+
+	a->how = conn_wait_reply(&c->c, sc->xid, wait_deadline(x, e), &a->rep);
+	if (a->how != CONN_GOT_REPLY)
+		return;
+	ladder_add(x, c->name, 1, a->rep.rec, a->rep.len, sc->proc);
+	a->decoded = wire_msg_decode(a->rep.rec, a->rep.len, &o, &a->m, &err) == WIRE_OK;
+	if (!a->decoded) {
+		char es[WIRE_PATH_MAX + WIRE_DETAIL_MAX + 32];
+		step_fail(x, VERDICT_ERROR, "undecodable reply to xid 0x%08x: %s", sc->xid,
+			  wire_error_format(&err, es, sizeof(es)));
+		return;
+	}
+	if (sc->proc == NFSPROC4_COMPOUND) {
+		struct wire_msg call;
+		struct wire_error ce;
+		if (wire_msg_decode(sc->bytes, sc->len, NULL, &call, &ce) == WIRE_OK)
+			client_track_reply(x, &call, &a->m);
+		wire_msg_free(&call);
+	}
+}
+
+static int match(struct exec *x, const struct expect_spec *e, struct sent_call *sc,
+		 const struct arrival *a)
+{
+	const struct outcome *hit = NULL;
+
+	for (size_t i = 0; i < e->noutcomes && !hit; i++)
+		if (outcome_matches(&e->outcomes[i], e, a))
+			hit = &e->outcomes[i];
+	if (!hit) {
+		char got[512], *want = expected_text(e), msg[1200];
+		enum verdict v = a->how == CONN_GOT_REPLY ? VERDICT_FAIL : VERDICT_ERROR;
+		actual_text(a, got, sizeof(got));
+		snprintf(msg, sizeof(msg), "expected %s, got %s", want ? want : "?", got);
+		free(want);
+		if (v == VERDICT_FAIL)
+			return mismatch(x, sc, a, msg);
+		return step_fail(x, v, "%s (xid 0x%08x)", msg, sc->xid);
+	}
+	note_observed(x, e, a);
+	if (hit->kind != OUT_COMPOUND)
+		return 0;
+	if (e->resops_given && check_resops(x, e, sc, a) != 0)
+		return -1;
+	for (size_t i = 0; i < e->nchecks; i++)
+		if (run_check(x, &e->checks[i], sc, a) != 0)
+			return -1;
+	return run_saves(x, e, sc, a);
+}
+
+int step_expect(struct exec *x, const struct step *st)
+{
+	const struct expect_spec *e = &st->u.expect;
+	struct xconn *c = conn_find(x, st->conn);
+	struct sent_call *sc;
+	struct arrival a = {0};
+	int rc;
+
+	if (!c || !c->used)
+		return step_fail(x, VERDICT_ERROR, "%s: nothing was sent on this connection", st->conn);
+	sc = target_call(x, e, c);
+	if (!sc)
+		return step_fail(x, VERDICT_ERROR, "%s: no call is waiting for a reply", st->conn);
+	if (allows(e, OUT_CLOSED) && e->noutcomes == 1) {
+		a.how = conn_wait_close(&c->c, wait_deadline(x, e));
+	} else {
+		arrive(x, c, sc, e, &a);
+		if (x->failed)
+			goto out;
+	}
+	sc->answered = true;
+	rc = match(x, e, sc, &a);
+	(void)rc;
+out:
+	free(a.rep.rec);
+	wire_msg_free(&a.m);
+	return x->failed ? -1 : 0;
+}
