@@ -482,7 +482,7 @@ static int parse_op(struct parser *p, struct send_spec *s)
 		return -1;
 	}
 	for (size_t i = 0; i < op.nargs; i++)
-		if (!fields_arg_exists(op.op, op.args[i].name)) {
+		if (strcmp(op.args[i].name, "xdr") != 0 && !fields_arg_exists(op.op, op.args[i].name)) {
 			perr_at(p, op.args[i].loc.col, "%s has no argument '%s'", nfs4_op_name(op.op),
 				op.args[i].name);
 			args_free(op.args, op.nargs);
@@ -505,6 +505,9 @@ static int parse_send_ops(struct parser *p, struct send_spec *s)
 		s->null_proc = true;
 		return 0;
 	}
+	/* `COMPOUND` may introduce the ops; alone it is a COMPOUND with no ops (CMP-19). */
+	if (is_word(peek(p), "COMPOUND") && (++p->i, peek(p)->kind == TOK_END))
+		return 0;
 	do {
 		if (parse_op(p, s) != 0)
 			return -1;
@@ -536,7 +539,7 @@ static int parse_send(struct parser *p, struct step *st)
 	    check_call_args(p, s->callargs, s->ncallargs) != 0)
 		return -1;
 	if (peek(p)->kind == TOK_END)
-		return perr_at(p, here(p), "expected an operation (or NULL) to send");
+		return perr_at(p, here(p), "expected an operation, COMPOUND or NULL to send");
 	return parse_send_ops(p, s);
 }
 
@@ -842,7 +845,8 @@ static int parse_sleep(struct parser *p, struct step *s)
 
 static int parse_file_text(struct parser *p, const char *text);
 
-static char *fixture_path(struct parser *p, const char *name)
+/* The fixture's path, or NULL with the reason in why. */
+static char *fixture_path(struct parser *p, const char *name, char *why, size_t whylen)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 128];
 	const char *slash;
@@ -855,14 +859,17 @@ static char *fixture_path(struct parser *p, const char *name)
 	slash = strrchr(p->c->file, '/');
 	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - p->c->file) : 1,
 		 slash ? p->c->file : ".");
-	/* cases/<group>/x.case finds cases/fixtures/; a flat folder its own fixtures/. */
+	/* A flat folder has its own fixtures/; cases/<group>/x.case finds cases/fixtures/. */
 	snprintf(path, sizeof(path), "%s/fixtures/%s.fixture", dir, name);
-	f = fopen(path, "r");
-	if (f) {
-		fclose(f);
-		return strdup(path);
+	if (!(f = fopen(path, "r"))) {
+		snprintf(path, sizeof(path), "%s/../fixtures/%s.fixture", dir, name);
+		f = fopen(path, "r");
 	}
-	snprintf(path, sizeof(path), "%s/../fixtures/%s.fixture", dir, name);
+	if (!f) {
+		snprintf(why, whylen, "not found in %.200s/fixtures/ or %.200s/../fixtures/", dir, dir);
+		return NULL;
+	}
+	fclose(f);
 	return strdup(path);
 }
 
@@ -880,10 +887,10 @@ static int parse_fixture(struct parser *p)
 	if (p->depth >= MAX_FIXTURE_DEPTH)
 		return perr_at(p, name->col, "fixtures nest deeper than %d", MAX_FIXTURE_DEPTH);
 	p->i++;
-	path = fixture_path(p, name->text);
+	path = fixture_path(p, name->text, rerr, sizeof(rerr));
 	text = path ? read_file(path, rerr, sizeof(rerr)) : NULL;
 	if (!text) {
-		rc = perr_at(p, name->col, "fixture '%s': %s", name->text, path ? rerr : "out of memory");
+		rc = perr_at(p, name->col, "fixture '%s': %s", name->text, rerr);
 		free(path);
 		return rc;
 	}

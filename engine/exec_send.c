@@ -102,6 +102,16 @@ static void build_cred(struct exec *x, const struct call_settings *cs, struct on
 	cred->body.data = arena_dup(&x->arena, buf, cred->body.len);
 }
 
+/* `OP xdr=hex:..`: the op's arguments as raw XDR (NFSv4.0-only ops, undefined opcodes). */
+static int set_raw_args(struct exec *x, struct nfs_argop *a, const struct value *v)
+{
+	if (v->kind != VAL_BYTES)
+		return step_fail(x, VERDICT_ERROR, "xdr= takes bytes (hex:...)");
+	a->undecoded = true;
+	a->u.raw = (struct wire_opaque){arena_dup(&x->arena, v->bytes, v->len), (uint32_t)v->len};
+	return 0;
+}
+
 static int build_ops(struct exec *x, const struct send_spec *s, struct COMPOUND4args *args)
 {
 	args->argarray = calloc(s->nops ? s->nops : 1, sizeof(*args->argarray));
@@ -117,13 +127,17 @@ static int build_ops(struct exec *x, const struct send_spec *s, struct COMPOUND4
 		for (size_t j = 0; j < spec->nargs; j++) {
 			struct value v;
 			char err[256];
+			int rc;
 			if (expr_eval(spec->args[j].value, &x->env, &v, err, sizeof(err)) != 0)
 				return step_fail(x, VERDICT_ERROR, "%s %s: %s", nfs4_op_name(a->op),
 						 spec->args[j].name, err);
-			int rc = fields_set_arg(a, spec->args[j].name, &v, &x->arena, err, sizeof(err));
+			if (strcmp(spec->args[j].name, "xdr") == 0)
+				rc = set_raw_args(x, a, &v);
+			else
+				rc = fields_set_arg(a, spec->args[j].name, &v, &x->arena, err, sizeof(err));
 			value_free(&v);
 			if (rc != 0)
-				return step_fail(x, VERDICT_ERROR, "%s", err);
+				return x->failed ? -1 : step_fail(x, VERDICT_ERROR, "%s", err);
 		}
 		if (client_finish_args(x, spec, a) != 0)
 			return -1;

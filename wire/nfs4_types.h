@@ -233,6 +233,7 @@ struct nfs_argop {
 	/*
 	 * Decoding stopped at this op: its number is unknown (answered with
 	 * NFS4ERR_OP_ILLEGAL) or its arguments are not parsed by this library.
+	 * When encoding, u.raw (possibly empty) is written as its arguments.
 	 */
 	bool undecoded;
 	union {

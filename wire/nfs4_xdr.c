@@ -821,7 +821,9 @@ void nfs4_argop_encode(struct xdr_enc *e, const struct nfs_argop *a)
 	const struct nfs4_op_desc *desc = nfs4_op_desc(a->op);
 
 	xdr_put_u32(e, a->op);
-	if (desc && desc->enc_args && !a->undecoded)
+	if (a->undecoded) /* arguments given as raw XDR (or none: decoding stopped here) */
+		xdr_put_raw(e, a->u.raw.data, a->u.raw.len);
+	else if (desc && desc->enc_args)
 		desc->enc_args(e, a);
 }
 

@@ -1,0 +1,276 @@
+/* test_case_parse.c - the case language: lexer, parser, expressions, fields and their errors. */
+#include <CUnit/CUnit.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case_parse.h"
+#include "fields.h"
+#include "lexer.h"
+#include "test_main.h"
+
+#define HEADER                                                                                 \
+	"id: t\n"                                                                              \
+	"title: a test case: with 'quotes' & C# # a comment\n"                                         \
+	"requirements: SEQ-01, SES-25 CMP-03\n"                                                \
+	"level: MUST NOT\n"                                                                    \
+	"tags: a, b\n"                                                                         \
+	"timeout: 500ms\n\n"
+
+static bool parse(const char *text, struct case_def *c, char *err, size_t n)
+{
+	return case_parse_text("t.case", text, NULL, c, err, n) == 0;
+}
+
+/* Parse text that must fail; the error must be exactly want. */
+static void parse_fails(const char *body, const char *want)
+{
+	struct case_def c;
+	char err[512] = "";
+	char *text = malloc(strlen(HEADER) + strlen(body) + 1);
+
+	strcpy(text, HEADER);
+	strcat(text, body);
+	CU_ASSERT_FALSE(parse(text, &c, err, sizeof(err)));
+	if (strcmp(err, want) != 0)
+		fprintf(stderr, "\n  body: %s\n  got:  %s\n  want: %s\n", body, err, want);
+	CU_ASSERT_STRING_EQUAL(err, want);
+	case_free(&c);
+	free(text);
+}
+
+static void test_header(void)
+{
+	struct case_def c;
+	char err[512];
+
+	CU_ASSERT_TRUE_FATAL(parse(HEADER "c1 > NULL\nc1 < NULL\n", &c, err, sizeof(err)));
+	CU_ASSERT_STRING_EQUAL(c.id, "t");
+	CU_ASSERT_STRING_EQUAL(c.title, "a test case: with 'quotes' & C#");
+	CU_ASSERT_EQUAL(c.nrequirements, 3);
+	CU_ASSERT_STRING_EQUAL(c.requirements[2], "CMP-03");
+	CU_ASSERT_STRING_EQUAL(c.level, "MUST NOT");
+	CU_ASSERT_EQUAL(c.ntags, 2);
+	CU_ASSERT_DOUBLE_EQUAL(c.timeout, 0.5, 1e-9);
+	CU_ASSERT_EQUAL(c.nsteps, 2);
+	case_free(&c);
+}
+
+static void test_send_and_expect(void)
+{
+	struct case_def c;
+	char err[512];
+	const char *text = HEADER
+		"c1 > @a tag=\"x\" uid=1000 gids={4, 5} SEQUENCE slotid=1 sa_cachethis=true ; PUTROOTFH ; 9999\n"
+		"    with truncate 4\n"
+		"    with fragments 1\n"
+		"c1 < @a NFS4_OK | NFS4ERR_DELAY | rpc AUTH_ERROR AUTH_BADCRED | closed: SEQUENCE PUTROOTFH\n"
+		"    expect SEQUENCE.sr_status_flags lacks 0xffffe000\n"
+		"    expect results in {1, 2}\n"
+		"    save s = SEQUENCE.sr_sessionid\n"
+		"c2 > resend @a newxid\n";
+	const struct send_spec *s;
+	const struct expect_spec *e;
+
+	CU_ASSERT_TRUE_FATAL(parse(text, &c, err, sizeof(err)));
+	CU_ASSERT_EQUAL_FATAL(c.nsteps, 3);
+	s = &c.steps[0].u.send;
+	CU_ASSERT_STRING_EQUAL(s->label, "a");
+	CU_ASSERT_EQUAL(s->ncallargs, 4); /* tag, uid, gids x2 */
+	CU_ASSERT_EQUAL_FATAL(s->nops, 3);
+	CU_ASSERT_EQUAL(s->ops[0].op, OP_SEQUENCE);
+	CU_ASSERT_EQUAL(s->ops[0].nargs, 2);
+	CU_ASSERT_EQUAL(s->ops[2].op, 9999);
+	CU_ASSERT_EQUAL(s->nmutations, 1);
+	CU_ASSERT_PTR_NOT_NULL(s->fragment);
+	e = &c.steps[1].u.expect;
+	CU_ASSERT_EQUAL(e->noutcomes, 3); /* COMPOUND (2 statuses), AUTH_ERROR, closed */
+	CU_ASSERT_EQUAL(e->nstatuses, 2);
+	CU_ASSERT_EQUAL(e->outcomes[1].kind, OUT_DENIED);
+	CU_ASSERT_EQUAL(e->outcomes[1].aux, 1);
+	CU_ASSERT_EQUAL(e->nresops, 2);
+	CU_ASSERT_EQUAL(e->nchecks, 2);
+	CU_ASSERT_EQUAL(e->checks[1].nvalues, 2);
+	CU_ASSERT_EQUAL(e->nsaves, 1);
+	CU_ASSERT_TRUE(c.steps[2].u.send.resend && c.steps[2].u.send.new_xid);
+	CU_ASSERT_STRING_EQUAL(c.steps[2].conn, "c2");
+	case_free(&c);
+}
+
+static void test_repeat_sleep_set(void)
+{
+	struct case_def c;
+	char err[512];
+
+	CU_ASSERT_TRUE_FATAL(parse(HEADER "set n = 2\nrepeat $n\nrepeat 2\nsleep 1.5 lease\nend\n"
+					  "sleep 20ms\nend\nc1 > COMPOUND\n",
+				   &c, err, sizeof(err)));
+	CU_ASSERT_EQUAL_FATAL(c.nsteps, 8);
+	CU_ASSERT_EQUAL(c.steps[1].u.repeat.end, 6);
+	CU_ASSERT_EQUAL(c.steps[2].u.repeat.end, 4);
+	CU_ASSERT_EQUAL(c.steps[4].u.end.start, 2);
+	CU_ASSERT_TRUE(c.steps[3].u.sleep.in_leases);
+	CU_ASSERT_EQUAL(c.steps[7].u.send.nops, 0); /* an empty COMPOUND */
+	case_free(&c);
+}
+
+static void test_errors(void)
+{
+	parse_fails("c1 > SEQUENCEX\n", "t.case:8:6: expected an operation name, got 'SEQUENCEX'");
+	parse_fails("c1 > SEQUENCE slot=1\n", "t.case:8:15: SEQUENCE has no argument 'slot'");
+	parse_fails("c1 > SEQUENCE slotid=\n", "t.case:8:22: expected a value");
+	parse_fails("c1 > SEQUENCE slotid=NOPE\n",
+		    "t.case:8:22: unknown name 'NOPE' (not a constant, variable or function)");
+	parse_fails("c1 > SEQUENCE\nc1 < NFS4ERR_NOPE\n",
+		    "t.case:9:6: unknown status or outcome 'NFS4ERR_NOPE'");
+	parse_fails("c1 < @x NULL\n", "t.case:8:1: @x: no earlier send has that label");
+	parse_fails("c1 > @a NULL\nc1 > @a NULL\n", "t.case:9:1: label @a is used twice");
+	parse_fails("repeat 2\n", "t.case:8:1: repeat without 'end'");
+	parse_fails("end\n", "t.case:8:1: 'end' without 'repeat'");
+	parse_fails("expect status == 0\n", "t.case:8:1: 'expect' must follow a reply step (CONN < ...)");
+	parse_fails("c1 > NULL\nwith chop 3\n",
+		    "t.case:9:6: expected truncate, pad, poke, poke8, fragments or raw after 'with'");
+	parse_fails("c1 > NULL\nc1 < NULL\n    expect SEQUENCE.nope == 1\n",
+		    "t.case:10:12: SEQUENCE has no result field 'nope'");
+	parse_fails("c1 > tag=\"abc\n", "t.case:8:10: unterminated string");
+	parse_fails("c1 > SEQUENCE sessionid=hex:abc\n", "t.case:8:31: odd number of hex digits");
+	parse_fails("fixture nosuch\n",
+		    "t.case:8:9: fixture 'nosuch': not found in ./fixtures/ or ./../fixtures/");
+	parse_fails("sleep 2\n", "t.case:8:8: sleep needs a unit: s, ms or lease");
+	parse_fails("bogus\n", "t.case:8:1: unknown step 'bogus'");
+	parse_fails("c1 > cred=sys\n", "t.case:8:14: expected an operation, COMPOUND or NULL to send");
+	parse_fails("c1 > colour=3 NULL\n",
+		    "t.case:8:6: 'colour' is not a call setting (tag, minor, xid, prog, vers, proc, "
+		    "rpcvers, cred, uid, gid, gids, machine, stamp)");
+}
+
+static void test_header_errors(void)
+{
+	struct case_def c;
+	char err[512];
+
+	CU_ASSERT_FALSE(parse("id: a\ntitle: b\nlevel: OFTEN\n", &c, err, sizeof(err)));
+	CU_ASSERT_STRING_EQUAL(err, "t.case:3:8: level must be MUST, MUST NOT, SHOULD, SHOULD NOT "
+				    "or MAY, not 'OFTEN'");
+	case_free(&c);
+	CU_ASSERT_FALSE(parse("id: a\ncolour: red\n", &c, err, sizeof(err)));
+	CU_ASSERT_STRING_EQUAL(err, "t.case:2:1: unknown header 'colour' (id, title, requirements, "
+				    "level, tags, requires, timeout)");
+	case_free(&c);
+	CU_ASSERT_FALSE(parse("id: a\ntitle: b\nlevel: MAY\nrequirements: SEQ-01\n", &c, err,
+			      sizeof(err)));
+	CU_ASSERT_STRING_EQUAL(err, "t.case:1:1: the case has no steps");
+	case_free(&c);
+	CU_ASSERT_FALSE(parse("id: a\nid: b\n", &c, err, sizeof(err)));
+	CU_ASSERT_STRING_EQUAL(err, "t.case:2:1: 'id' is given twice");
+	case_free(&c);
+	CU_ASSERT_FALSE(parse("id: a\ntimeout: soon\n", &c, err, sizeof(err)));
+	CU_ASSERT_STRING_EQUAL(err, "t.case:2:10: timeout needs a number of seconds, e.g. 10s or 500ms");
+	case_free(&c);
+}
+
+/* Binary garbage and huge lines give an error, never a crash. */
+static void test_garbage(void)
+{
+	struct case_def c;
+	char err[512], *big = malloc(200001);
+
+	CU_ASSERT_FALSE(parse("\x01\x02\xff\xfe", &c, err, sizeof(err)));
+	case_free(&c);
+	memset(big, '$', 200000);
+	big[200000] = '\0';
+	CU_ASSERT_FALSE(parse(big, &c, err, sizeof(err)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "t.case:1:"));
+	case_free(&c);
+	free(big);
+}
+
+static void test_expressions(void)
+{
+	struct case_def c;
+	struct env env;
+	struct value v;
+	char err[256];
+
+	CU_ASSERT_TRUE_FATAL(parse(HEADER "set a = $x + 1 - 2 | 0x10\nset b = len(\"abc\")\nset s = \"a\\x00b\"\n",
+				   &c, err, sizeof(err)));
+	env_init(&env, "pfx", 7);
+	env_set_int(&env, "x", 0xffffffffu);
+	CU_ASSERT_EQUAL(expr_eval(c.steps[0].u.set.value, &env, &v, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(v.i, (0xffffffffull + 1 - 2) | 0x10);
+	CU_ASSERT_EQUAL(expr_eval(c.steps[1].u.set.value, &env, &v, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(v.i, 3);
+	CU_ASSERT_EQUAL(expr_eval(c.steps[2].u.set.value, &env, &v, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(v.kind, VAL_BYTES);
+	CU_ASSERT_EQUAL(v.len, 3);
+	CU_ASSERT_EQUAL(v.bytes[1], 0);
+	value_free(&v);
+	env_free(&env);
+	env_init(&env, "pfx", 7);
+	CU_ASSERT_NOT_EQUAL(expr_eval(c.steps[0].u.set.value, &env, &v, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(err, "$x is not set");
+	env_free(&env);
+	case_free(&c);
+}
+
+/* 32-bit fields take values modulo 2^32: `$seq + 1` wraps like a seqid (SES-12). */
+static void test_fields_wrap(void)
+{
+	struct nfs_argop a = {.op = OP_SEQUENCE};
+	struct nfs_resop r = {.op = OP_CREATE_SESSION, .status = NFS4_OK};
+	struct value v = value_int(0x100000000ull), out;
+	struct arena ar = {0};
+	char err[256];
+
+	CU_ASSERT_EQUAL(fields_set_arg(&a, "sequenceid", &v, &ar, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(a.u.sequence.sa_sequenceid, 0);
+	v = value_int(4);
+	CU_ASSERT_EQUAL(fields_set_arg(&a, "sa_slotid", &v, &ar, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(a.u.sequence.sa_slotid, 4);
+	CU_ASSERT_NOT_EQUAL(fields_set_arg(&a, "sa_sessionid", &v, &ar, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(err, "sa_sessionid takes bytes (\"text\", hex:.. or a saved value)");
+	r.u.create_session.csr_fore_chan_attrs.ca_maxrequests = 9;
+	CU_ASSERT_EQUAL(fields_get_res(&r, "fore_chan_attrs.maxrequests", &out, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(out.i, 9);
+	CU_ASSERT_TRUE(fields_res_exists(OP_CREATE_SESSION, "csr_back_chan_attrs.ca_rdma_ird"));
+	CU_ASSERT_FALSE(fields_res_exists(OP_CREATE_SESSION, "csr_back_chan_attrs.nope"));
+	arena_free(&ar);
+}
+
+static void test_lexer(void)
+{
+	struct line_tokens lt;
+	unsigned col;
+	char err[128];
+
+	CU_ASSERT_EQUAL(lex_line("  c1 > @a SEQUENCE x=$s[1] # comment", &lt, &col, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(lt.indent, 2);
+	CU_ASSERT_EQUAL_FATAL(lt.n, 7);
+	CU_ASSERT_EQUAL(lt.t[2].kind, TOK_LABEL);
+	CU_ASSERT_EQUAL(lt.t[6].kind, TOK_VAR);
+	CU_ASSERT_STRING_EQUAL(lt.t[6].text, "s[1]");
+	lex_free(&lt);
+	CU_ASSERT_NOT_EQUAL(lex_line("c1 > x=\"a\\q\"", &lt, &col, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(err, "unknown escape in string");
+	CU_ASSERT_EQUAL(col, 11);
+}
+
+void tests_register(void)
+{
+	static const struct test_entry parser[] = {
+		{"header", test_header},
+		{"send and expect", test_send_and_expect},
+		{"repeat, sleep, set, empty compound", test_repeat_sleep_set},
+		{"step errors", test_errors},
+		{"header errors", test_header_errors},
+		{"garbage input", test_garbage},
+		{NULL, NULL}};
+	static const struct test_entry values[] = {
+		{"expressions", test_expressions},
+		{"fields wrap at 2^32", test_fields_wrap},
+		{"lexer", test_lexer},
+		{NULL, NULL}};
+
+	tests_add_suite("case parser", parser);
+	tests_add_suite("values and fields", values);
+}
