@@ -7,6 +7,7 @@
  * undecodable replies); 3 both; 64 bad usage or broken case files;
  * 130 interrupted.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -422,7 +423,10 @@ static int write_reports(const struct cli *c, const struct run_result *r)
 
 	if (c->report_dir) {
 		static char dirpaths[6][4096]; /* outlives the block: outs[] points at it */
-		mkdir(c->report_dir, 0755);
+		if (mkdir_p(c->report_dir) != 0) {
+			fprintf(stderr, "nfs41check: --report-dir %s: %s\n", c->report_dir, strerror(errno));
+			return -1;
+		}
 		for (size_t i = 0; i < 6; i++) {
 			snprintf(dirpaths[i], sizeof(dirpaths[i]), "%s/%s", c->report_dir, names[i]);
 			outs[n++] = (struct report_out){dirpaths[i], writers[i]};

@@ -20,6 +20,25 @@
 
 bool requirement_known(const char *id) { return reqindex_find(id) != NULL; }
 
+int mkdir_p(const char *path)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+
+	if (n == 0 || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, path, n + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
+}
+
 /* ---- discovery -------------------------------------------------------------------- */
 
 struct pathlist {
@@ -379,7 +398,7 @@ int run_cases(const struct case_set *set, const struct run_opts *o, struct run_r
 
 	if (o->baseline && baseline_load(o->baseline, &bl, err, errlen) != 0)
 		return -1;
-	if (o->record_pcap_dir && mkdir(o->record_pcap_dir, 0755) != 0 && errno != EEXIST) {
+	if (o->record_pcap_dir && mkdir_p(o->record_pcap_dir) != 0) {
 		snprintf(err, errlen, "--record-pcap %s: %s", o->record_pcap_dir, strerror(errno));
 		baseline_free(bl);
 		return -1;

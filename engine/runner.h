@@ -41,6 +41,8 @@ void cases_free(struct case_set *set);
 /* Keep the selected cases (in place). */
 void cases_select(struct case_set *set, const struct select_opts *o);
 bool requirement_known(const char *id);
+/* mkdir -p; returns 0 or -1 with errno. */
+int mkdir_p(const char *path);
 
 struct run_opts {
 	const char *host;
