@@ -704,10 +704,15 @@ static int check_res_path(struct parser *p, unsigned col, const char *path)
 	uint32_t op;
 
 	if (!dot) {
-		if (!strcmp(path, "status") || !strcmp(path, "results") || !strcmp(path, "tag") ||
-		    !strcmp(path, "xid"))
-			return 0;
-		return perr_at(p, col, "'%s' is not a reply field (OP.field, status, results, tag, xid)",
+		static const char *const top[] = {"status", "results", "tag", "xid", "accept_stat",
+						  "reject_stat", "auth_stat", "mismatch_low",
+						  "mismatch_high"};
+		for (size_t i = 0; i < sizeof(top) / sizeof(top[0]); i++)
+			if (!strcmp(path, top[i]))
+				return 0;
+		return perr_at(p, col,
+			       "'%s' is not a reply field (OP.field, status, results, tag, xid, "
+			       "accept_stat, reject_stat, auth_stat, mismatch_low, mismatch_high)",
 			       path);
 	}
 	snprintf(opname, sizeof(opname), "%.*s", (int)(dot - path), path);

@@ -267,7 +267,7 @@ void client_track_reply(struct exec *x, const struct wire_msg *call, const struc
 	for (uint32_t i = 0; i < reply->res.resarray_len && i < call->args.argarray_len; i++) {
 		const struct nfs_resop *r = &reply->res.resarray[i];
 		const struct nfs_argop *a = &call->args.argarray[i];
-		if (r->status != NFS4_OK || r->op != a->op || r->undecoded)
+		if (r->status != NFS4_OK || r->op != a->op || r->undecoded || a->undecoded)
 			continue;
 		switch (r->op) {
 		case OP_EXCHANGE_ID: track_client(x, &r->u.exchange_id); break;

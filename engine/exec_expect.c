@@ -230,7 +230,25 @@ static int getattr_value(const struct nfs_resop *r, const char *attr, struct val
 	return -1;
 }
 
-/* A reply field by path: status, results, tag, xid, OP.status, OP.field, GETATTR.attr. */
+/* RPC reply header fields: accept_stat, reject_stat, auth_stat, mismatch_low/high (RFC 5531 s9). */
+static bool rpc_value(const struct oncrpc_reply *r, const char *path, struct value *out)
+{
+	const struct {
+		const char *name;
+		uint32_t v;
+	} f[] = {{"accept_stat", r->accept_stat}, {"reject_stat", r->reject_stat},
+		 {"auth_stat", r->auth_stat},	  {"mismatch_low", r->mismatch_low},
+		 {"mismatch_high", r->mismatch_high}};
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (!strcmp(path, f[i].name)) {
+			*out = value_int(f[i].v);
+			return true;
+		}
+	return false;
+}
+
+/* A reply field by path: xid, RPC header fields, status, results, tag, OP.status, OP.field, GETATTR.attr. */
 static int reply_value(const struct wire_msg *m, const char *path, struct value *out, char *err,
 		       size_t errlen)
 {
@@ -239,16 +257,22 @@ static int reply_value(const struct wire_msg *m, const char *path, struct value 
 	char opname[64];
 	uint32_t op;
 
+	if (!strcmp(path, "xid")) {
+		*out = value_int(m->xid);
+		return 0;
+	}
+	if (rpc_value(&m->reply, path, out))
+		return 0;
+	if (!m->is_compound) {
+		snprintf(err, errlen, "%s: the reply carries no COMPOUND result", path);
+		return -1;
+	}
 	if (!strcmp(path, "status")) {
 		*out = value_int(m->res.status);
 		return 0;
 	}
 	if (!strcmp(path, "results")) {
 		*out = value_int(m->res.resarray_len);
-		return 0;
-	}
-	if (!strcmp(path, "xid")) {
-		*out = value_int(m->xid);
 		return 0;
 	}
 	if (!strcmp(path, "tag")) {
@@ -357,11 +381,13 @@ static int run_saves(struct exec *x, const struct expect_spec *e, const struct s
 	return 0;
 }
 
-static void note_observed(struct exec *x, const struct expect_spec *e, const struct arrival *a)
+/* Where the RFC allowed several answers (or any auth_stat), record the one the server chose. */
+static void note_observed(struct exec *x, const struct expect_spec *e, const struct outcome *hit,
+			  const struct arrival *a)
 {
 	char buf[256];
 
-	if (e->noutcomes < 2 && e->nstatuses < 2)
+	if (e->noutcomes < 2 && e->nstatuses < 2 && !(hit->kind == OUT_DENIED && hit->any_aux))
 		return;
 	actual_text(a, buf, sizeof(buf));
 	x->r->steps[x->r->nsteps - 1].observed = xstrdup(buf);
@@ -385,12 +411,34 @@ static void arrive(struct exec *x, struct xconn *c, struct sent_call *sc, const 
 		return;
 	}
 	if (sc->proc == NFSPROC4_COMPOUND) {
+		/* A call that stops decoding at an undefined or raw op still tracks its SEQUENCE. */
 		struct wire_msg call;
 		struct wire_error ce;
-		if (wire_msg_decode(sc->bytes, sc->len, NULL, &call, &ce) == WIRE_OK)
+		wire_msg_decode(sc->bytes, sc->len, NULL, &call, &ce);
+		if (call.is_compound)
 			client_track_reply(x, &call, &a->m);
 		wire_msg_free(&call);
 	}
+}
+
+/* A reply whose xid matches no call sent on its connection breaks RFC 5531 s9 (RPC-04). */
+static bool stray_reply(struct exec *x, const struct sent_call *sc)
+{
+	const struct conn *c = &sc->conn->c;
+
+	for (size_t i = 0; i < c->nreplies; i++) {
+		bool known = false;
+		for (size_t j = 0; j < x->nsent && !known; j++)
+			known = x->sent[j].conn == sc->conn && x->sent[j].xid == c->replies[i].xid;
+		if (!known) {
+			step_fail(x, VERDICT_FAIL,
+				  "no reply to xid 0x%08x, but a reply with xid 0x%08x, which matches no "
+				  "call on this connection (RFC 5531 s9: the reply xid is the call's)",
+				  sc->xid, c->replies[i].xid);
+			return true;
+		}
+	}
+	return false;
 }
 
 static int match(struct exec *x, const struct expect_spec *e, struct sent_call *sc,
@@ -401,6 +449,8 @@ static int match(struct exec *x, const struct expect_spec *e, struct sent_call *
 	for (size_t i = 0; i < e->noutcomes && !hit; i++)
 		if (outcome_matches(&e->outcomes[i], e, a))
 			hit = &e->outcomes[i];
+	if (!hit && a->how == CONN_TIMEOUT && stray_reply(x, sc))
+		return -1;
 	if (!hit) {
 		char got[512], *want = expected_text(e), msg[1200];
 		enum verdict v = a->how == CONN_GOT_REPLY ? VERDICT_FAIL : VERDICT_ERROR;
@@ -411,10 +461,10 @@ static int match(struct exec *x, const struct expect_spec *e, struct sent_call *
 			return mismatch(x, sc, a, msg);
 		return step_fail(x, v, "%s (xid 0x%08x)", msg, sc->xid);
 	}
-	note_observed(x, e, a);
-	if (hit->kind != OUT_COMPOUND)
-		return 0;
-	if (e->resops_given && check_resops(x, e, sc, a) != 0)
+	note_observed(x, e, hit, a);
+	if (a->how != CONN_GOT_REPLY)
+		return 0; /* closed or silent, as allowed: there is no reply to check */
+	if (hit->kind == OUT_COMPOUND && e->resops_given && check_resops(x, e, sc, a) != 0)
 		return -1;
 	for (size_t i = 0; i < e->nchecks; i++)
 		if (run_check(x, &e->checks[i], sc, a) != 0)

@@ -267,6 +267,8 @@ static int remember(struct exec *x, const struct send_spec *s, struct xconn *c, 
 		    size_t len, uint32_t proc)
 {
 	struct sent_call *sc = realloc(x->sent, (x->nsent + 1) * sizeof(*sc));
+	/* `with raw` bytes start with their own record mark: the xid follows it. */
+	size_t xid_at = s->unmarked ? 4 : 0;
 
 	if (!sc) {
 		free(buf);
@@ -276,8 +278,9 @@ static int remember(struct exec *x, const struct send_spec *s, struct xconn *c, 
 	sc = &sc[x->nsent++];
 	*sc = (struct sent_call){.label = s->label, .conn = c, .bytes = buf, .len = len,
 				 .proc = proc, .at = conn_now()};
-	if (len >= 4)
-		sc->xid = (uint32_t)buf[0] << 24 | (uint32_t)buf[1] << 16 | (uint32_t)buf[2] << 8 | buf[3];
+	if (len >= xid_at + 4)
+		sc->xid = (uint32_t)buf[xid_at] << 24 | (uint32_t)buf[xid_at + 1] << 16 |
+			  (uint32_t)buf[xid_at + 2] << 8 | buf[xid_at + 3];
 	return 0;
 }
 

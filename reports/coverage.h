@@ -16,7 +16,7 @@ struct coverage_row {
 struct coverage {
 	struct coverage_row *rows; /* the index in its order, then the unindexed ids */
 	size_t nrows;
-	size_t nindexed;           /* rows[0 .. nindexed) come from the index */
+	size_t nindexed; /* rows[0 .. nindexed) come from the index */
 };
 
 /* 0, or -1 when out of memory (cov then holds nothing). */

@@ -22,7 +22,7 @@ static json_t *row_cases(const struct coverage_row *row, const struct run_result
 		const struct case_result *c = &r->cases[row->cases[i]];
 
 		a = append_or_drop(a, json_pack("{s:o, s:s}", "id", json_text(c->id), "verdict",
-						 verdict_name(c->verdict)));
+						verdict_name(c->verdict)));
 	}
 	return a;
 }

@@ -93,8 +93,7 @@ static void write_md(FILE *out, const struct coverage *cov, const struct run_res
 	uncovered_list(out, cov);
 }
 
-int report_write_coverage_md(const struct run_result *r, const char *path, char *err,
-			     size_t errlen)
+int report_write_coverage_md(const struct run_result *r, const char *path, char *err, size_t errlen)
 {
 	struct coverage cov;
 	FILE *out;

@@ -95,10 +95,10 @@ static void summary_section(FILE *out, const struct run_result *r)
 	html_escape(out, str_or(r->target, "?"));
 	fputs("</code></p></header>\n<section id=\"summary\"><h2>Summary</h2>\n", out);
 	if (r->interrupted)
-		fputs("<p class=\"banner\">Interrupted: the results cover the cases that ran.</p>\n",
+		fputs("<p class=\"banner\">Interrupted: the results cover the cases that "
+		      "ran.</p>\n",
 		      out);
-	fprintf(out,
-		"<p class=\"totals %s\">%zu passed, %zu failed, %zu skipped</p>\n",
+	fprintf(out, "<p class=\"totals %s\">%zu passed, %zu failed, %zu skipped</p>\n",
 		t.failed ? "bad" : "good", t.passed, t.failed, t.skipped);
 	tiles(out, r);
 	run_info(out, r);

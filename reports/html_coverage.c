@@ -51,7 +51,8 @@ static void uncovered(FILE *out, const struct coverage *cov)
 
 	fprintf(out, "<h3>MUST-class requirements with no case (%zu)</h3>\n", n);
 	if (!n) {
-		fputs("<p class=\"muted\">Every MUST and MUST NOT requirement has a case.</p>\n", out);
+		fputs("<p class=\"muted\">Every MUST and MUST NOT requirement has a case.</p>\n",
+		      out);
 		return;
 	}
 	fputs("<ul class=\"uncovered-list\">\n", out);

@@ -14,13 +14,13 @@
 #include "html.h"
 #include "report_util.h"
 
-#define LEFT 76         /* time column */
-#define LANE_W 150      /* between client lifelines */
-#define SERVER_GAP 240  /* from the last client lifeline to the server's */
-#define TOP 44          /* lifeline heads */
+#define LEFT 76        /* time column */
+#define LANE_W 150     /* between client lifelines */
+#define SERVER_GAP 240 /* from the last client lifeline to the server's */
+#define TOP 44         /* lifeline heads */
 #define ROW_H 34
 #define SUMMARY_CHARS 110
-#define CHAR_W 7.3      /* monospace 12px */
+#define CHAR_W 7.3 /* monospace 12px */
 
 struct lanes {
 	const char **names; /* connection names, first use order */
@@ -87,8 +87,8 @@ static int lanes_build(struct lanes *l, const struct case_result *c)
 
 static void lifeline(FILE *out, int x, int height, const char *name, const char *kind)
 {
-	fprintf(out, "<g class=\"lane %s\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>", kind, x,
-		TOP - 8, x, height - 4);
+	fprintf(out, "<g class=\"lane %s\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>", kind,
+		x, TOP - 8, x, height - 4);
 	fprintf(out, "<rect x=\"%d\" y=\"6\" width=\"120\" height=\"26\" rx=\"5\"/>", x - 60);
 	fprintf(out, "<text x=\"%d\" y=\"24\" text-anchor=\"middle\">", x);
 	html_escape_n(out, name, 16, 1);
@@ -131,9 +131,11 @@ static void event_row(FILE *out, const struct lanes *l, const struct ladder_even
 	int y = TOP + 26 + (int)i * ROW_H, client = lane_x(lane_index(l, conn_of(e)));
 	char secs[SECONDS_BUF];
 
-	fprintf(out, "<g class=\"ev %s%s\" tabindex=\"0\" role=\"button\" data-target=\"case-%zu-ev-%zu\">",
-		e->from_server ? "reply" : "call", ladder_event_is_error(e) ? " err" : "", case_index,
-		i);
+	fprintf(out,
+		"<g class=\"ev %s%s\" tabindex=\"0\" role=\"button\" "
+		"data-target=\"case-%zu-ev-%zu\">",
+		e->from_server ? "reply" : "call", ladder_event_is_error(e) ? " err" : "",
+		case_index, i);
 	event_title(out, e);
 	fprintf(out, "<rect class=\"hit\" x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\"/>",
 		y - ROW_H / 2 - 4, l->width, ROW_H);
@@ -152,7 +154,8 @@ static void event_row(FILE *out, const struct lanes *l, const struct ladder_even
 static void svg(FILE *out, const struct lanes *l, const struct case_result *c, size_t case_index)
 {
 	fprintf(out,
-		"<div class=\"ladder-wrap\"><svg class=\"ladder\" xmlns=\"http://www.w3.org/2000/svg\" "
+		"<div class=\"ladder-wrap\"><svg class=\"ladder\" "
+		"xmlns=\"http://www.w3.org/2000/svg\" "
 		"width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
 		"aria-label=\"message ladder\">\n",
 		l->width, l->height, l->width, l->height);

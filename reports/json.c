@@ -58,18 +58,16 @@ static json_t *events_json(const struct case_result *c)
 
 static json_t *case_json(const struct case_result *c)
 {
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o, "
-			 "s:o, s:o}",
-			 "id", json_text(c->id), "title", json_text(c->title), "file",
-			 json_text(c->file), "group", json_text(c->group), "level",
-			 json_text(c->level), "requirements",
-			 json_text_array(c->requirements, c->nrequirements), "tags",
-			 json_text_array(c->tags, c->ntags), "verdict", verdict_name(c->verdict),
-			 "raw_verdict", verdict_name(c->raw_verdict), "reason", json_text(c->reason),
-			 "rfc_section", json_text(c->rfc_section), "repro", json_text(c->repro),
-			 "elapsed", json_seconds(c->elapsed), "steps",
-			 steps_json(c), "ladder",
-			 events_json(c));
+	return json_pack(
+		"{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o, "
+		"s:o, s:o}",
+		"id", json_text(c->id), "title", json_text(c->title), "file", json_text(c->file),
+		"group", json_text(c->group), "level", json_text(c->level), "requirements",
+		json_text_array(c->requirements, c->nrequirements), "tags",
+		json_text_array(c->tags, c->ntags), "verdict", verdict_name(c->verdict),
+		"raw_verdict", verdict_name(c->raw_verdict), "reason", json_text(c->reason),
+		"rfc_section", json_text(c->rfc_section), "repro", json_text(c->repro), "elapsed",
+		json_seconds(c->elapsed), "steps", steps_json(c), "ladder", events_json(c));
 }
 
 static json_t *cases_json(const struct run_result *r)
@@ -114,8 +112,7 @@ static json_t *run_json(const struct run_result *r)
 			 json_text(r->target), "started", json_text(r->started), "elapsed",
 			 json_seconds(r->elapsed), "jobs", (json_int_t)r->jobs, "baseline",
 			 json_text(r->baseline), "interrupted", r->interrupted != 0, "counts",
-			 counts_json(r), "totals", totals_json(r), "cases",
-			 cases_json(r));
+			 counts_json(r), "totals", totals_json(r), "cases", cases_json(r));
 }
 
 int report_write_json(const struct run_result *r, const char *path, char *err, size_t errlen)

@@ -337,7 +337,11 @@ bool fileop_resok_skip(struct xdr_dec *d, uint32_t op)
 	case OP_CLOSE:
 	case OP_LOCKU:
 	case OP_OPEN_DOWNGRADE:
+	case OP_OPEN_CONFIRM:
 		return stateid4_skip(d, "stateid");
+	case OP_SETCLIENTID: /* SETCLIENTID4resok: clientid, setclientid_confirm (RFC 7530) */
+		XDR_TRY(u64(d, "clientid"));
+		return verifier(d, "setclientid_confirm");
 	case OP_COMMIT:
 		return verifier(d, "writeverf");
 	case OP_CREATE:

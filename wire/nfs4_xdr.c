@@ -760,11 +760,17 @@ static const struct nfs4_op_desc illegal_desc = {
 	.op = OP_ILLEGAL, .name = "ILLEGAL", .dec_args = void_dec_args, .enc_args = void_enc_args,
 };
 
-/* NFSv4.0-only ops (RFC 8881 s16.2.3, CMP-18): known by number, arguments not parsed. */
+/*
+ * NFSv4.0-only ops (RFC 8881 s16.2.3, CMP-18): known by number, arguments not parsed (a 4.1
+ * server answers NOTSUPP). Their results decode, so a client sees that answer: RENEW,
+ * SETCLIENTID_CONFIRM and RELEASE_LOCKOWNER return a status only (RFC 7530 s16).
+ */
 static const struct nfs4_op_desc minor0_descs[] = {
-	{.op = OP_OPEN_CONFIRM, .name = "OPEN_CONFIRM", .flags = NFS4_OPF_MINOR0_ONLY},
+	{.op = OP_OPEN_CONFIRM, .name = "OPEN_CONFIRM", .flags = NFS4_OPF_MINOR0_ONLY,
+	 .dec_resok = raw_dec_resok, .enc_resok = raw_enc_resok, .print_resok = print_raw_resok},
 	{.op = OP_RENEW, .name = "RENEW", .flags = NFS4_OPF_MINOR0_ONLY},
-	{.op = OP_SETCLIENTID, .name = "SETCLIENTID", .flags = NFS4_OPF_MINOR0_ONLY},
+	{.op = OP_SETCLIENTID, .name = "SETCLIENTID", .flags = NFS4_OPF_MINOR0_ONLY,
+	 .dec_resok = raw_dec_resok, .enc_resok = raw_enc_resok, .print_resok = print_raw_resok},
 	{.op = OP_SETCLIENTID_CONFIRM, .name = "SETCLIENTID_CONFIRM", .flags = NFS4_OPF_MINOR0_ONLY},
 	{.op = OP_RELEASE_LOCKOWNER, .name = "RELEASE_LOCKOWNER", .flags = NFS4_OPF_MINOR0_ONLY},
 };
@@ -839,7 +845,7 @@ bool nfs4_resop_decode(struct xdr_dec *d, struct nfs_resop *r)
 	memset(r, 0, sizeof(*r));
 	XDR_TRY(xdr_get_u32(d, "resop", &r->op));
 	desc = nfs4_op_desc(r->op);
-	if (!desc || (desc->flags & NFS4_OPF_MINOR0_ONLY)) {
+	if (!desc) {
 		r->undecoded = true;
 		return xdr_fail(d, WIRE_ERR_UNSUPPORTED, op_label(r->op),
 				"results of operation %u are not parsed", r->op);

@@ -12,7 +12,8 @@ static const struct requirement index_rows[SAMPLE_REQUIREMENTS] = {
 	{"EID-01", "MUST", "§18.35.3", "EXCHANGE_ID returns a client id"},
 	{"EID-02", "MUST", "§18.35.3", "the reply carries exactly one pNFS role flag"},
 	{"EID-03", "SHOULD", "§18.35.4", "eir_server_owner is stable across calls"},
-	{"EID-09", "MUST", "§18.35.4", "an unconfirmed record is replaced <b>atomically</b> & fully"},
+	{"EID-09", "MUST", "§18.35.4",
+	 "an unconfirmed record is replaced <b>atomically</b> & fully"},
 	{"SES-01", "MUST", "§18.36.3", "CREATE_SESSION confirms the client id"},
 	{"SES-02", "MUST NOT", "§18.36.4", "a replayed CREATE_SESSION creates no second session"},
 	{"SES-03", "MAY", "§18.36.4", "the server may reduce the fore channel's slots"},
@@ -79,8 +80,8 @@ static const struct case_spec specs[SAMPLE_CASES] = {
 	{"eid-01", "exchange_id", "EXCHANGE_ID returns a client id", "MUST", VERDICT_PASS,
 	 VERDICT_PASS, NULL, NULL, "EID-01", NULL},
 	{"eid-02", "exchange_id", SAMPLE_EVIL_TITLE, "MUST", VERDICT_FAIL, VERDICT_FAIL,
-	 "expected eir_flags & 0x00070000 == 0x00010000, got 0x00000000 <none>", "RFC 8881 §18.35.3",
-	 "EID-02", "EID-03"},
+	 "expected eir_flags & 0x00070000 == 0x00010000, got 0x00000000 <none>",
+	 "RFC 8881 §18.35.3", "EID-02", "EID-03"},
 	{"ses-01", "create_session", "CREATE_SESSION confirms", "MUST", VERDICT_PASS, VERDICT_PASS,
 	 NULL, NULL, "SES-01", NULL},
 	{"ses-02", "create_session", "replayed CREATE_SESSION", "MUST NOT", VERDICT_XFAIL,
@@ -100,8 +101,9 @@ static const struct case_spec specs[SAMPLE_CASES] = {
 	 "baseline: false retries go undetected", "RFC 8881 §2.10.6.2", "SEQ-06", NULL},
 	{"dst-01", "destroy_session", "unknown session", "MUST", VERDICT_SKIP, VERDICT_SKIP,
 	 "filtered at run time: --tag slow", NULL, "DST-01", NULL},
-	{"dst-02", "destroy_session", "destroy with requests in flight", "SHOULD NOT", VERDICT_ERROR,
-	 VERDICT_ERROR, "timeout after 5.000s waiting for xid 0x0000002a", NULL, "DST-02", "UNK-99"},
+	{"dst-02", "destroy_session", "destroy with requests in flight", "SHOULD NOT",
+	 VERDICT_ERROR, VERDICT_ERROR, "timeout after 5.000s waiting for xid 0x0000002a", NULL,
+	 "DST-02", "UNK-99"},
 	{"dst-03", "destroy_session", "destroy twice", "MUST", VERDICT_XPASS, VERDICT_PASS,
 	 "baseline: second destroy succeeds", "RFC 8881 §18.37.3", "DST-01", NULL},
 	{"rc-01", NULL, "RECLAIM_COMPLETE twice", "MUST", VERDICT_FAIL, VERDICT_FAIL,
@@ -144,7 +146,8 @@ static void add_event(struct case_result *c, const char *conn, int from_server, 
 static void plain_steps(struct case_result *c, enum verdict last)
 {
 	add_step(c, 3, "EXCHANGE_ID owner=\"nfs41check-<id>\" flags=0", VERDICT_PASS, NULL, NULL);
-	add_step(c, 5, "CREATE_SESSION", VERDICT_PASS, NULL, "NFS4_OK (one of NFS4_OK|NFS4ERR_DELAY)");
+	add_step(c, 5, "CREATE_SESSION", VERDICT_PASS, NULL,
+		 "NFS4_OK (one of NFS4_OK|NFS4ERR_DELAY)");
 	if (last == VERDICT_FAIL || last == VERDICT_ERROR)
 		add_step(c, 9, "SEQUENCE slot=0 seqid=+2 expect NFS4ERR_SEQ_MISORDERED", last,
 			 c->reason, NULL);
@@ -160,8 +163,8 @@ static void plain_events(struct case_result *c, uint32_t xid)
 		  "COMPOUND4res status NFS4_OK tag \"\", 1 results\n  [0] EXCHANGE_ID NFS4_OK");
 	add_event(c, "c1", 0, xid + 1, 0, "V4 Call xid 0x00000002 COMPOUND v4.1 SEQUENCE PUTROOTFH",
 		  "  [0] SEQUENCE sessionid 0102030405060708090a0b0c0d0e0f10 seq 1 slot 0");
-	add_event(c, "c1", 1, xid + 1, 0, "V4 Reply xid 0x00000002 COMPOUND NFS4_OK SEQUENCE PUTROOTFH",
-		  NULL);
+	add_event(c, "c1", 1, xid + 1, 0,
+		  "V4 Reply xid 0x00000002 COMPOUND NFS4_OK SEQUENCE PUTROOTFH", NULL);
 }
 
 /* seq-02: two connections, an error reply, a hostile summary, bad UTF-8 in a detail. */

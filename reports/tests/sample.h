@@ -24,15 +24,16 @@ extern const size_t sample_nuncovered_must;
 
 /* A malicious ladder summary, a malicious title, non-ASCII text. */
 #define SAMPLE_EVIL_SUMMARY_TAG "<script>document.title='pwned'</script>"
-#define SAMPLE_EVIL_TITLE "flags <>&\"' kept: <script>alert(1)</script> <img src=x onerror=alert(2)>"
+#define SAMPLE_EVIL_TITLE \
+	"flags <>&\"' kept: <script>alert(1)</script> <img src=x onerror=alert(2)>"
 #define SAMPLE_UNICODE_TITLE "Séquence — slot réutilisé ✓ #0 \\ fin"
 
 /* Stop the test when p is NULL (CUnit's _FATAL asserts are not known to return nothing). */
-#define REQUIRE_PTR(p)                               \
-	do {                                         \
-		CU_ASSERT_PTR_NOT_NULL_FATAL(p);     \
-		if (!(p))                            \
-			return;                      \
+#define REQUIRE_PTR(p)                           \
+	do {                                     \
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p); \
+		if (!(p))                        \
+			return;                  \
 	} while (0)
 
 /* Fill r with the sample (aborts when out of memory); run_result_free() releases it. */

@@ -1,4 +1,4 @@
-/* test_coverage.c - the coverage matrix in JSON and Markdown: rows, verdicts, uncovered MUST ids. */
+/* test_coverage.c - the coverage matrix in JSON and Markdown: rows, verdicts, uncovered MUSTs. */
 #include <CUnit/CUnit.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -35,9 +35,8 @@ static json_t *row_by_id(json_t *rows, const char *id)
 	size_t i;
 	json_t *row;
 
-	json_array_foreach(rows, i, row)
-		if (strcmp(json_string_value(json_object_get(row, "id")), id) == 0)
-			return row;
+	json_array_foreach(rows, i, row) if (strcmp(json_string_value(json_object_get(row, "id")),
+						    id) == 0) return row;
 	return NULL;
 }
 
@@ -52,8 +51,8 @@ static void test_json_uncovered_must(void)
 	for (size_t i = 0; i < sample_nuncovered_must; i++)
 		CU_ASSERT_STRING_EQUAL(json_string_value(json_array_get(un, i)),
 				       sample_uncovered_must[i]);
-	CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_object_get(doc, "totals"),
-							   "uncovered_must")),
+	CU_ASSERT_EQUAL(json_integer_value(
+				json_object_get(json_object_get(doc, "totals"), "uncovered_must")),
 			(json_int_t)sample_nuncovered_must);
 	json_decref(doc);
 	free(text);
@@ -73,10 +72,12 @@ static void test_json_rows(void)
 	REQUIRE_PTR(dst);
 	cases = json_object_get(dst, "cases");
 	CU_ASSERT_EQUAL_FATAL(json_array_size(cases), 2);
-	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_array_get(cases, 0), "id")), "dst-01");
-	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_array_get(cases, 1), "verdict")),
-			       "XPASS");
-	CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_object_get(dst, "verdicts"), "SKIP")), 1);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_array_get(cases, 0), "id")),
+			       "dst-01");
+	CU_ASSERT_STRING_EQUAL(
+		json_string_value(json_object_get(json_array_get(cases, 1), "verdict")), "XPASS");
+	CU_ASSERT_EQUAL(
+		json_integer_value(json_object_get(json_object_get(dst, "verdicts"), "SKIP")), 1);
 	CU_ASSERT_TRUE(json_is_true(json_object_get(dst, "must")));
 	CU_ASSERT_EQUAL(json_array_size(json_object_get(row_by_id(rows, "SEQ-10"), "cases")), 0);
 	CU_ASSERT_EQUAL(json_array_size(json_object_get(doc, "unindexed")), SAMPLE_UNINDEXED);

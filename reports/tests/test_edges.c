@@ -1,4 +1,4 @@
-/* test_edges.c - every writer on failing outputs (no directory, a full device) and on an empty run. */
+/* test_edges.c - every writer on failing outputs (no directory, a full device), on an empty run. */
 #include <CUnit/CUnit.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -16,12 +16,9 @@ static const struct {
 	const char *name;
 	writer_fn write;
 } writers[] = {
-	{"junit.xml", report_write_junit},
-	{"results.tap", report_write_tap},
-	{"run.json", report_write_json},
-	{"coverage.json", report_write_coverage_json},
-	{"coverage.md", report_write_coverage_md},
-	{"report.html", report_write_html},
+	{"junit.xml", report_write_junit},         {"results.tap", report_write_tap},
+	{"run.json", report_write_json},           {"coverage.json", report_write_coverage_json},
+	{"coverage.md", report_write_coverage_md}, {"report.html", report_write_html},
 };
 #define NWRITERS (sizeof(writers) / sizeof(writers[0]))
 
@@ -31,7 +28,8 @@ static void test_missing_directory(void)
 
 	sample_run(&r);
 	for (size_t i = 0; i < NWRITERS; i++) {
-		char err[256] = "", *path = tmpdir_file("/nonexistent-nfs41check-dir", writers[i].name);
+		char err[256] = "",
+		     *path = tmpdir_file("/nonexistent-nfs41check-dir", writers[i].name);
 
 		CU_ASSERT_EQUAL(writers[i].write(&r, path, err, sizeof(err)), -1);
 		CU_ASSERT_PTR_NOT_NULL(strstr(err, path));

@@ -1,4 +1,4 @@
-/* test_html.c - the HTML report: escaping, no external resources, CSP, summary, coverage, ladders. */
+/* test_html.c - the HTML report: escaping, no external resources, CSP, coverage, ladders. */
 #include <CUnit/CUnit.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,9 +40,11 @@ static void test_escaping(void)
 	CU_ASSERT_PTR_NULL(strstr(h, "<script>"));
 	CU_ASSERT_PTR_NULL(strstr(h, "<img"));
 	CU_ASSERT_PTR_NULL(strstr(h, "<b>atomically"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(h, "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(h, "flags &lt;&gt;&amp;&quot;&#39; kept: &lt;script&gt;alert(1)"
-					 "&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt;"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(h, "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(h,
+				      "flags &lt;&gt;&amp;&quot;&#39; kept: &lt;script&gt;alert(1)"
+				      "&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt;"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(h, "&lt;script&gt;alert(&#39;detail&#39;)&lt;/script&gt;"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(h, SAMPLE_UNICODE_TITLE));
 	CU_ASSERT_PTR_NOT_NULL(strstr(h, "raw bytes: \xef\xbf\xbd\xef\xbf\xbd \\x01 end"));
@@ -57,7 +59,8 @@ static void test_self_contained(void)
 
 	REQUIRE_PTR(h);
 	/* The only URL is the SVG namespace name, which is never fetched. */
-	CU_ASSERT_EQUAL(count_substr(h, "http:"), count_substr(h, "xmlns=\"http://www.w3.org/2000/svg\""));
+	CU_ASSERT_EQUAL(count_substr(h, "http:"),
+			count_substr(h, "xmlns=\"http://www.w3.org/2000/svg\""));
 	CU_ASSERT_EQUAL(count_substr(h, "https:"), 0);
 	CU_ASSERT_PTR_NULL(strstr(h, " src=\""));
 	CU_ASSERT_PTR_NULL(strstr(h, "href=\"http"));
@@ -79,11 +82,13 @@ static void test_summary_and_coverage(void)
 
 	REQUIRE_PTR(h);
 	CU_ASSERT_PTR_NOT_NULL(strstr(h, ">4 passed, 7 failed, 4 skipped</p>"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(h, "<div class=\"tile v-XPASS\"><b>2</b><span>XPASS</span></div>"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(h, "<div class=\"tile v-XPASS\"><b>2</b><span>XPASS</span></div>"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(h, "<h3>MUST-class requirements with no case (3)</h3>"));
 	CU_ASSERT_EQUAL(count_substr(h, "<tr class=\"uncovered\">"), sample_nuncovered_must);
 	CU_ASSERT_EQUAL(count_substr(h, "<tr class=\"unindexed\">"), SAMPLE_UNINDEXED);
-	CU_ASSERT_PTR_NOT_NULL(strstr(h, "<a class=\"badge v-XPASS\" href=\"#case-12\" title=\"XPASS\">dst-03</a>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		h, "<a class=\"badge v-XPASS\" href=\"#case-12\" title=\"XPASS\">dst-03</a>"));
 	free(h);
 }
 
@@ -123,8 +128,9 @@ static void test_escape_helper(void)
 	fputc('|', f);
 	html_escape_n(f, "a\nb", 10, 1);
 	fclose(f);
-	CU_ASSERT_STRING_EQUAL(buf, "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;\\x07\xef\xbf\xbd"
-				    "|abc\xe2\x80\xa6|a b");
+	CU_ASSERT_STRING_EQUAL(
+		buf, "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;\\x07\xef\xbf\xbd"
+		     "|abc\xe2\x80\xa6|a b");
 	free(buf);
 }
 

@@ -51,9 +51,8 @@ static json_t *case_by_id(json_t *doc, const char *id)
 	size_t i;
 	json_t *c;
 
-	json_array_foreach(json_object_get(doc, "cases"), i, c)
-		if (strcmp(str_at(c, "id"), id) == 0)
-			return c;
+	json_array_foreach(json_object_get(doc, "cases"), i,
+			   c) if (strcmp(str_at(c, "id"), id) == 0) return c;
 	return NULL;
 }
 
@@ -88,9 +87,10 @@ static void test_run_fields(void)
 
 static void test_case_fields(void)
 {
-	static const char *const keys[] = {"id", "title", "file", "group", "level", "requirements",
-					   "tags", "verdict", "raw_verdict", "reason",
-					   "rfc_section", "repro", "elapsed", "steps", "ladder"};
+	static const char *const keys[] = {"id",          "title",        "file",        "group",
+					   "level",       "requirements", "tags",        "verdict",
+					   "raw_verdict", "reason",       "rfc_section", "repro",
+					   "elapsed",     "steps",        "ladder"};
 	json_t *doc = load_run_json(), *c;
 
 	REQUIRE_PTR(doc);
@@ -102,8 +102,8 @@ static void test_case_fields(void)
 	CU_ASSERT_STRING_EQUAL(str_at(c, "verdict"), "XPASS");
 	CU_ASSERT_STRING_EQUAL(str_at(c, "raw_verdict"), "PASS");
 	CU_ASSERT_STRING_EQUAL(str_at(c, "file"), "cases/sequence/seq-03.case");
-	CU_ASSERT_STRING_EQUAL(json_string_value(json_array_get(json_object_get(c, "requirements"), 0)),
-			       "SEQ-04");
+	CU_ASSERT_STRING_EQUAL(
+		json_string_value(json_array_get(json_object_get(c, "requirements"), 0)), "SEQ-04");
 	CU_ASSERT_EQUAL(json_array_size(json_object_get(c, "tags")), 2);
 	CU_ASSERT_TRUE(json_is_null(json_object_get(case_by_id(doc, "rc-01"), "group")));
 	CU_ASSERT_STRING_EQUAL(str_at(case_by_id(doc, "seq-02"), "title"), SAMPLE_UNICODE_TITLE);

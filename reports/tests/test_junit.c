@@ -124,8 +124,10 @@ static void test_counts(void)
 	CU_ASSERT_EQUAL(xpath_number(&j, "/testsuites/@skipped"), SAMPLE_SKIP + SAMPLE_XFAIL);
 	CU_ASSERT_EQUAL(xpath_number(&j, "sum(/testsuites/testsuite/@tests)"), SAMPLE_CASES);
 	/* seq-06 comes last in the run but joins the sequence suite. */
-	CU_ASSERT_EQUAL(xpath_number(&j, "/testsuites/testsuite[@name='nfs41check.sequence']/@tests"), 6);
-	CU_ASSERT_EQUAL(xpath_number(&j, "count(//testcase[@classname='nfs41check.ungrouped'])"), 1);
+	CU_ASSERT_EQUAL(
+		xpath_number(&j, "/testsuites/testsuite[@name='nfs41check.sequence']/@tests"), 6);
+	CU_ASSERT_EQUAL(xpath_number(&j, "count(//testcase[@classname='nfs41check.ungrouped'])"),
+			1);
 	junit_close(&j);
 }
 
@@ -138,19 +140,23 @@ static void test_mapping(void)
 		junit_close(&j);
 		return;
 	}
-	assert_xpath_string(&j, "//testcase[starts-with(@name,'ses-02:')]/skipped/@message",
-			    "expected failure (baseline): known server bug #1234: creates a second session");
+	assert_xpath_string(
+		&j, "//testcase[starts-with(@name,'ses-02:')]/skipped/@message",
+		"expected failure (baseline): known server bug #1234: creates a second session");
 	assert_xpath_string(&j, "//testcase[starts-with(@name,'seq-04:')]/skipped/@message",
 			    "server lacks feature `pnfs`");
 	assert_xpath_string(&j, "//testcase[starts-with(@name,'seq-03:')]/failure/@type", "XPASS");
-	assert_xpath_string(&j, "//testcase[starts-with(@name,'seq-03:')]/failure/@message",
-			    "passed but the baseline expects failure: baseline: cache misses retries (fixed in 4.2?)");
+	assert_xpath_string(
+		&j, "//testcase[starts-with(@name,'seq-03:')]/failure/@message",
+		"passed but the baseline expects failure: "
+		"baseline: cache misses retries (fixed in 4.2?)");
 	assert_xpath_string(&j, "//testcase[starts-with(@name,'ses-03:')]/error/@message",
 			    "connection refused by 127.0.0.1:2049");
 	assert_xpath_string(&j, "//testcase[starts-with(@name,'seq-01:')]/@classname",
 			    "nfs41check.sequence");
 	CU_ASSERT_EQUAL(xpath_number(&j, "count(//testcase[starts-with(@name,'seq-01:')]/*)"), 1);
-	CU_ASSERT_EQUAL(xpath_number(&j, "count(//failure[contains(., 'line 9    FAIL')])"), SAMPLE_FAIL);
+	CU_ASSERT_EQUAL(xpath_number(&j, "count(//failure[contains(., 'line 9    FAIL')])"),
+			SAMPLE_FAIL);
 	junit_close(&j);
 }
 
@@ -170,13 +176,15 @@ static void test_escaping_round_trips(void)
 			    "seq-02: " SAMPLE_UNICODE_TITLE);
 	out = xpath_string(&j, "//testcase[starts-with(@name,'seq-02:')]/system-out");
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, SAMPLE_EVIL_SUMMARY_TAG));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "repro: nfs41check run --target 127.0.0.1:2049 --case 'seq-02'"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(out, "repro: nfs41check run --target 127.0.0.1:2049 --case 'seq-02'"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "c2-ü -> server  xid 0x00000020  slot 0 seqid"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "raw bytes: \xef\xbf\xbd\xef\xbf\xbd \\x01 end"));
 	free(out);
 	/* The ANSI escape in rc-01's reason is text, not a raw ESC (which XML 1.0 forbids). */
-	assert_xpath_string(&j, "//testcase[starts-with(@name,'rc-01:')]/failure/@message",
-			    "got \\x1b[31mNFS4_OK\\x1b[0m\nwhere NFS4ERR_COMPLETE_ALREADY was expected");
+	assert_xpath_string(
+		&j, "//testcase[starts-with(@name,'rc-01:')]/failure/@message",
+		"got \\x1b[31mNFS4_OK\\x1b[0m\nwhere NFS4ERR_COMPLETE_ALREADY was expected");
 	junit_close(&j);
 }
 

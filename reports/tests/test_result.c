@@ -11,13 +11,13 @@
 
 static void test_verdict_names(void)
 {
-	static const char *const want[VERDICT_COUNT] = {"PASS", "FAIL", "XFAIL",
+	static const char *const want[VERDICT_COUNT] = {"PASS",  "FAIL", "XFAIL",
 							"XPASS", "SKIP", "ERROR"};
 
 	for (int v = 0; v < VERDICT_COUNT; v++)
 		CU_ASSERT_STRING_EQUAL(verdict_name((enum verdict)v), want[v]);
 	CU_ASSERT_STRING_EQUAL(verdict_name(VERDICT_COUNT), "UNKNOWN");
-	CU_ASSERT_STRING_EQUAL(verdict_name((enum verdict)-1), "UNKNOWN");
+	CU_ASSERT_STRING_EQUAL(verdict_name((enum verdict) - 1), "UNKNOWN");
 }
 
 static void test_counts_and_totals(void)
@@ -121,7 +121,8 @@ static void test_ladder_error_heuristic(void)
 
 	e.summary = "V4 Reply xid 0x00000001 COMPOUND NFS4_OK SEQUENCE";
 	CU_ASSERT_FALSE(ladder_event_is_error(&e));
-	e.summary = "V4 Reply xid 0x00000001 COMPOUND NFS4ERR_BADSESSION SEQUENCE(NFS4ERR_BADSESSION)";
+	e.summary =
+		"V4 Reply xid 0x00000001 COMPOUND NFS4ERR_BADSESSION SEQUENCE(NFS4ERR_BADSESSION)";
 	CU_ASSERT_TRUE(ladder_event_is_error(&e));
 	e.summary = "RPC Reply xid 0x00000001 GARBAGE_ARGS";
 	CU_ASSERT_TRUE(ladder_event_is_error(&e));

@@ -52,15 +52,18 @@ static void test_plain(void)
 	CU_ASSERT_EQUAL(count_lines(s), SAMPLE_CASES - SAMPLE_PASS + 2);
 	CU_ASSERT_PTR_NULL(strchr(s, '\x1b'));
 	CU_ASSERT_PTR_NULL(strstr(s, "eid-01"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(s, "FAIL  seq-02: expected NFS4ERR_SEQ_MISORDERED, got NFS4_OK "
-					 "[RFC 8881 §2.10.6.1]  repro: nfs41check run --target "
-					 "127.0.0.1:2049 --case 'seq-02'\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s,
+				      "FAIL  seq-02: expected NFS4ERR_SEQ_MISORDERED, got NFS4_OK "
+				      "[RFC 8881 §2.10.6.1]  repro: nfs41check run --target "
+				      "127.0.0.1:2049 --case 'seq-02'\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "XFAIL ses-02: known server bug #1234"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "SKIP  seq-04: server lacks feature `pnfs`  repro: "));
-	CU_ASSERT_PTR_NOT_NULL(strstr(s, "ERROR ses-03: connection refused by 127.0.0.1:2049  repro: "));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(s, "ERROR ses-03: connection refused by 127.0.0.1:2049  repro: "));
 	/* A server's ANSI escape is shown, not executed; its newline does not split the line. */
-	CU_ASSERT_PTR_NOT_NULL(strstr(s, "FAIL  rc-01: got \\x1b[31mNFS4_OK\\x1b[0m where "
-					 "NFS4ERR_COMPLETE_ALREADY was expected [RFC 8881 §18.51.3]"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s,
+				      "FAIL  rc-01: got \\x1b[31mNFS4_OK\\x1b[0m where "
+				      "NFS4ERR_COMPLETE_ALREADY was expected [RFC 8881 §18.51.3]"));
 	free(s);
 }
 
@@ -80,7 +83,9 @@ static void test_interrupted(void)
 	char *s = summary_text(0, 1);
 
 	REQUIRE_PTR(s);
-	CU_ASSERT_TRUE(ends_with(s, "interrupted: the results cover the cases that ran\n" "4 passed, 7 failed, 4 skipped\nXFAIL: 2, XPASS: 2, ERROR: 2\n"));
+	CU_ASSERT_TRUE(ends_with(s,
+				 "interrupted: the results cover the cases that ran\n"
+				 "4 passed, 7 failed, 4 skipped\nXFAIL: 2, XPASS: 2, ERROR: 2\n"));
 	free(s);
 }
 
@@ -94,7 +99,8 @@ static void test_empty_run(void)
 	REQUIRE_PTR(f);
 	report_print_summary(f, &r, 0);
 	fclose(f);
-	CU_ASSERT_STRING_EQUAL(buf, "0 passed, 0 failed, 0 skipped\nXFAIL: 0, XPASS: 0, ERROR: 0\n");
+	CU_ASSERT_STRING_EQUAL(buf,
+			       "0 passed, 0 failed, 0 skipped\nXFAIL: 0, XPASS: 0, ERROR: 0\n");
 	free(buf);
 }
 

@@ -1,4 +1,4 @@
-/* test_tap.c - the TAP 14 writer, read back line by line: version, plan, points, directives, YAML. */
+/* test_tap.c - the TAP 14 writer, read back line by line: plan, points, directives, YAML. */
 #include <CUnit/CUnit.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,7 +69,8 @@ static void test_header_and_plan(void)
 		if (!is_point(t.lines[i]))
 			continue;
 		points++;
-		CU_ASSERT_EQUAL(sscanf(t.lines[i] + (t.lines[i][0] == 'o' ? 3 : 7), "%zu", &number), 1);
+		CU_ASSERT_EQUAL(sscanf(t.lines[i] + (t.lines[i][0] == 'o' ? 3 : 7), "%zu", &number),
+				1);
 		CU_ASSERT_EQUAL(number, points);
 	}
 	CU_ASSERT_EQUAL(points, SAMPLE_CASES);
@@ -84,14 +85,17 @@ static void test_points_and_directives(void)
 	CU_ASSERT_EQUAL_FATAL(tap_load(&t), 0);
 	CU_ASSERT(find_line(&t, "ok 1 - eid-01: EXCHANGE_ID returns a client id") < t.n);
 	CU_ASSERT(find_line(&t, "not ok 2 - eid-02: ") < t.n);
-	CU_ASSERT(find_line(&t, "not ok 4 - ses-02: replayed CREATE_SESSION # TODO expected failure "
-				"(baseline): known server bug #1234") < t.n);
+	CU_ASSERT(find_line(&t,
+			    "not ok 4 - ses-02: replayed CREATE_SESSION # TODO expected failure "
+			    "(baseline): known server bug #1234") < t.n);
 	CU_ASSERT(find_line(&t, "not ok 5 - ses-03: slot count negotiation") < t.n);
 	CU_ASSERT(find_line(&t, "ok 8 - seq-03: reply cache retry # TODO passed but the baseline "
 				"expects failure: ") < t.n);
-	CU_ASSERT(find_line(&t, "ok 9 - seq-04: bad slot id # SKIP server lacks feature `pnfs`") < t.n);
+	CU_ASSERT(find_line(&t, "ok 9 - seq-04: bad slot id # SKIP server lacks feature `pnfs`") <
+		  t.n);
 	/* '#' and '\' in a description are escaped; the non-ASCII stays. */
-	CU_ASSERT(find_line(&t, "not ok 7 - seq-02: Séquence — slot réutilisé ✓ \\#0 \\\\ fin") < t.n);
+	CU_ASSERT(find_line(&t, "not ok 7 - seq-02: Séquence — slot réutilisé ✓ \\#0 \\\\ fin") <
+		  t.n);
 	/* rc-01's reason has an ANSI escape and a newline: one line, no ESC byte. */
 	CU_ASSERT_PTR_NULL(strchr(t.text, '\x1b'));
 	free(t.text);
@@ -104,8 +108,9 @@ static const char *expected_verdict_line(const char *point)
 
 	if (todo)
 		return ok ? "  verdict: \"XPASS\"" : "  verdict: \"XFAIL\"";
-	return strstr(point, ": slot count") || strstr(point, ": destroy with") ? "  verdict: \"ERROR\""
-									       : "  verdict: \"FAIL\"";
+	return strstr(point, ": slot count") || strstr(point, ": destroy with")
+		       ? "  verdict: \"ERROR\""
+		       : "  verdict: \"FAIL\"";
 }
 
 /* After every not-ok and every TODO point: a YAML block with message, rfc and repro. */

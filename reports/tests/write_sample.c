@@ -11,12 +11,9 @@ static const struct {
 	const char *name;
 	writer_fn write;
 } outputs[] = {
-	{"junit.xml", report_write_junit},
-	{"results.tap", report_write_tap},
-	{"run.json", report_write_json},
-	{"coverage.json", report_write_coverage_json},
-	{"coverage.md", report_write_coverage_md},
-	{"report.html", report_write_html},
+	{"junit.xml", report_write_junit},         {"results.tap", report_write_tap},
+	{"run.json", report_write_json},           {"coverage.json", report_write_coverage_json},
+	{"coverage.md", report_write_coverage_md}, {"report.html", report_write_html},
 };
 
 int main(int argc, char **argv)
