@@ -204,9 +204,14 @@ static char *source_text(const struct parser *p, size_t from, size_t to)
 	char *s;
 
 	for (size_t i = from; i < to; i++)
-		len += strlen(p->lt.t[i].text) + 1;
+		len += strlen(p->lt.t[i].text) + 2;
 	s = calloc(1, len + 1);
 	for (size_t i = from; s && i < to; i++) {
+		/* variables and labels keep their sigil in messages: "$seq + 1", "@a" */
+		if (p->lt.t[i].kind == TOK_VAR)
+			strcat(s, "$");
+		else if (p->lt.t[i].kind == TOK_LABEL)
+			strcat(s, "@");
 		strcat(s, p->lt.t[i].text);
 		if (i + 1 < to)
 			strcat(s, " ");

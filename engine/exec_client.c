@@ -234,8 +234,14 @@ static void track_sequence(struct exec *x, const struct SEQUENCE4args *args)
 
 static void track_session(struct exec *x, const struct CREATE_SESSION4resok *r)
 {
-	env_set_bytes(&x->env, "sessionid", r->csr_sessionid, NFS4_SESSIONID_SIZE);
+	const struct value *cur = var(x, "sessionid");
+	bool same = cur && cur->kind == VAL_BYTES && cur->len == NFS4_SESSIONID_SIZE &&
+		    !memcmp(cur->bytes, r->csr_sessionid, NFS4_SESSIONID_SIZE);
+
 	env_set_int(&x->env, "csa_sequence", (uint64_t)r->csr_sequence + 1);
+	if (same)
+		return; /* a replayed CREATE_SESSION: the session and its slots are as they were */
+	env_set_bytes(&x->env, "sessionid", r->csr_sessionid, NFS4_SESSIONID_SIZE);
 	for (uint32_t slot = 0; slot < 64; slot++) { /* a new session: its slots start over */
 		char name[32];
 		snprintf(name, sizeof(name), "seqid[%u]", slot);
