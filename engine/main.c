@@ -277,9 +277,11 @@ static int cmd_show(struct cli *c)
 	int rc;
 	bool found = false;
 
+	struct stat st;
+
 	if (c->npaths != 1)
 		return usage_error("show wants one case file or id");
-	rc = load(c, &set, false);
+	rc = stat(c->paths[0], &st) == 0 ? load(c, &set, false) : 1;
 	if (rc != 0) { /* an id rather than a file: look it up in the default folder */
 		struct cli all = *c;
 		all.npaths = 0;
