@@ -27,31 +27,12 @@ static const char good[] =
 	"\t \n"
 	"ds-01-x FAIL DS-01 s2 last line without newline";
 
-/* Writes content to a new temporary file whose name goes into path[64]; false on failure. */
-static bool write_temp(const char *content, char path[64])
-{
-	FILE *f;
-	int fd;
-
-	snprintf(path, 64, "/tmp/nfs41-baseline-XXXXXX");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return false;
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		return false;
-	}
-	fputs(content, f);
-	return fclose(f) == 0;
-}
-
 /* Loads content from a temporary file; NULL (and err filled) when it does not parse. */
 static struct baseline *load_text(const char *content, char path[64], char *err, size_t errlen)
 {
 	struct baseline *b = NULL;
 
-	if (!write_temp(content, path))
+	if (!test_write_temp("nfs41-baseline", content, path))
 		return NULL;
 	if (baseline_load(path, &b, err, errlen) != 0)
 		b = NULL;

@@ -34,25 +34,6 @@ enum { TCP_FIN = 0x01, TCP_SYN = 0x02, TCP_RST = 0x04, TCP_PSH = 0x08, TCP_ACK =
 
 /* ---- assertions with formatted messages ------------------------------------ */
 
-static bool check_at(bool ok, unsigned line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static bool check_at(bool ok, unsigned line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	if (ok) {
-		CU_assertImplementation(CU_TRUE, line, "", __FILE__, "", CU_FALSE);
-		return true;
-	}
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	CU_assertImplementation(CU_FALSE, line, msg, __FILE__, "", CU_FALSE);
-	return false;
-}
-
-#define CHECK(ok, ...) check_at((ok), __LINE__, __VA_ARGS__)
 
 /* ---- what the test sent -------------------------------------------------------- */
 

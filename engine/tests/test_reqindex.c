@@ -185,25 +185,6 @@ static void test_sync_with_catalogue(void)
 	CU_ASSERT_EQUAL(run_script(argv, false), 0);
 }
 
-/* Writes content to a new temporary file whose name goes into path[64]; false on failure. */
-static bool write_temp(const char *content, char path[64])
-{
-	FILE *f;
-	int fd;
-
-	snprintf(path, 64, "/tmp/nfs41-reqindex-XXXXXX");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return false;
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		return false;
-	}
-	fputs(content, f);
-	return fclose(f) == 0;
-}
-
 /* --check reports a stale index (exit 1) and a missing catalogue (exit 2); neither is a pass. */
 static void test_sync_detects_problems(void)
 {
@@ -213,7 +194,7 @@ static void test_sync_detects_problems(void)
 				NULL };
 	char *no_catalogue[] = { "bash", script, "--check", "--catalogue", missing, NULL };
 
-	REQUIRE(write_temp(HEADER "SEQ-07\tMUST\tx\texplicit\tstale\n", stale));
+	REQUIRE(test_write_temp("nfs41-reqindex", HEADER "SEQ-07\tMUST\tx\texplicit\tstale\n", stale));
 	CU_ASSERT_EQUAL(run_script(check_stale, true), 1);
 	unlink(stale);
 	CU_ASSERT_EQUAL(run_script(no_catalogue, true), 2);
@@ -249,7 +230,7 @@ static void test_override_ok(void)
 	size_t n;
 	int rc;
 
-	REQUIRE(write_temp("id\tlevel\tsection\tbasis\ttitle\r\n"
+	REQUIRE(test_write_temp("nfs41-reqindex", "id\tlevel\tsection\tbasis\ttitle\r\n"
 			   "SEQ-21\tMUST\t\xc2\xa7" "18.46.3\timplied\tA \"new\" rule? yes\\no\r\n"
 			   "NEW-01\tMAY\t\xc2\xa7" "2.1\tde facto\tA new area", path));
 	rc = reqindex_load_file(path, &r, &n, err, sizeof(err));
@@ -276,7 +257,7 @@ static void assert_override_error(const char *content, const char *expected)
 	struct requirement *r = &sentinel;
 	size_t n = 99;
 
-	REQUIRE(write_temp(content, path));
+	REQUIRE(test_write_temp("nfs41-reqindex", content, path));
 	snprintf(want, sizeof(want), "%s%s", path, expected);
 	CU_ASSERT_EQUAL(reqindex_load_file(path, &r, &n, err, sizeof(err)), -1);
 	unlink(path);

@@ -138,25 +138,6 @@ static const struct pair catalogue_enums[] = {
 
 /* ---- assertions with formatted messages ------------------------------ */
 
-static bool check_at(bool ok, unsigned line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static bool check_at(bool ok, unsigned line, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	if (ok) {
-		CU_assertImplementation(CU_TRUE, line, "", __FILE__, "", CU_FALSE);
-		return true;
-	}
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	CU_assertImplementation(CU_FALSE, line, msg, __FILE__, "", CU_FALSE);
-	return false;
-}
-
-#define CHECK(ok, ...) check_at((ok), __LINE__, __VA_ARGS__)
 
 static bool str_eq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
 

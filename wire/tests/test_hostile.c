@@ -9,20 +9,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* A copy of exactly len bytes on the heap, so ASan reports any read past it (NULL for 0). */
-static uint8_t *exact_copy(const uint8_t *src, size_t len)
-{
-	uint8_t *p;
-
-	if (len == 0)
-		return NULL;
-	p = malloc(len);
-	if (!p)
-		abort();
-	memcpy(p, src, len);
-	return p;
-}
-
 /* Compare "path: detail at offset N" with want; print both when they differ. */
 static void expect_text(const struct wire_error *e, const char *want)
 {
@@ -59,7 +45,7 @@ struct outcome {
 
 static struct outcome decode_copy(const uint8_t *rec, size_t len, const struct wire_decode_opts *o)
 {
-	uint8_t *copy = exact_copy(rec, len);
+	uint8_t *copy = test_exact_copy(rec, len);
 	struct outcome out;
 	struct wire_msg m;
 
@@ -247,7 +233,7 @@ struct decoded {
 
 static void decode_opts(struct decoded *x, const struct vec *v, const struct wire_decode_opts *o)
 {
-	uint8_t *buf = exact_copy(v->b, v->n);
+	uint8_t *buf = test_exact_copy(v->b, v->n);
 
 	x->status = wire_msg_decode(buf, v->n, o, &x->m, &x->err);
 	x->buf = buf;
@@ -494,7 +480,7 @@ static void test_xdr_primitives_near_2_32(void)
 		uint8_t *buf;
 
 		W(&v, lens[i], 0x61626364);
-		buf = exact_copy(v.b, v.n);
+		buf = test_exact_copy(v.b, v.n);
 		xdr_dec_init(&d, buf, v.n, WIRE_STRICT);
 		CU_ASSERT_FALSE(xdr_get_opaque(&d, "f", UINT32_MAX, &o));
 		CU_ASSERT_EQUAL(d.error.status, WIRE_ERR_SHORT);
@@ -514,7 +500,7 @@ static void test_xdr_count_overflow(void)
 	uint8_t *buf;
 
 	W(&v, 0x10000000, 0);
-	buf = exact_copy(v.b, v.n);
+	buf = test_exact_copy(v.b, v.n);
 	xdr_dec_init(&d, buf, v.n, 0);
 	CU_ASSERT_FALSE(xdr_get_count(&d, "c", UINT32_MAX, 16, &n));
 	CU_ASSERT_EQUAL(d.error.status, WIRE_ERR_SHORT);
@@ -536,14 +522,14 @@ static void test_xdr_just_beyond(void)
 	uint8_t *buf;
 
 	W(&v, 2, 0);
-	buf = exact_copy(v.b, v.n);
+	buf = test_exact_copy(v.b, v.n);
 	xdr_dec_init(&d, buf, v.n, 0);
 	CU_ASSERT_FALSE(xdr_get_count(&d, "c", 16, 4, &n));
 	expect_text(&d.error, "c: count 2 needs at least 8 bytes, 4 left at offset 0");
 	free(buf);
 	/* opaque length 5, then "abcd": one byte short of the data, padding aside */
 	W(&o, 5, 0x61626364);
-	buf = exact_copy(o.b, o.n);
+	buf = test_exact_copy(o.b, o.n);
 	xdr_dec_init(&d, buf, o.n, 0);
 	CU_ASSERT_FALSE(xdr_get_opaque(&d, "o", 16, &slice));
 	expect_text(&d.error, "o: length 5 but 4 bytes left at offset 0");
@@ -796,7 +782,7 @@ static void test_max_ops_option(void)
 /* Run the COMPOUND4args decoder alone on v; return the error, check nothing was allocated. */
 static struct wire_error args_alone(const struct vec *v, uint32_t max_ops)
 {
-	uint8_t *buf = exact_copy(v->b, v->n);
+	uint8_t *buf = test_exact_copy(v->b, v->n);
 	struct COMPOUND4args a;
 	struct xdr_dec d;
 
@@ -831,7 +817,7 @@ static void test_memory_bound(void)
 			"bytes, 4 left at offset 8");
 	/* 16 bytes of COMPOUND4res: status 0, tag "", resarray count 0xFFFFFFFF (8), 4 bytes */
 	W(&r, 0, 0, 0xFFFFFFFF, OP_PUTROOTFH);
-	buf = exact_copy(r.b, r.n);
+	buf = test_exact_copy(r.b, r.n);
 	xdr_dec_init(&d, buf, r.n, WIRE_STRICT);
 	CU_ASSERT_FALSE(nfs4_compound_res_decode(&d, UINT32_MAX, &res));
 	CU_ASSERT_PTR_NULL(res.resarray);

@@ -12,20 +12,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* A copy of exactly len bytes on the heap, so ASan reports any read past it (NULL for 0). */
-static uint8_t *exact_copy(const uint8_t *src, size_t len)
-{
-	uint8_t *p;
-
-	if (len == 0)
-		return NULL;
-	p = malloc(len);
-	if (!p)
-		abort();
-	memcpy(p, src, len);
-	return p;
-}
-
 /* Fragments rm_encode() makes for len bytes at frag_size (0: one fragment). */
 static size_t fragments_of(size_t len, size_t frag_size)
 {
@@ -73,7 +59,7 @@ static void take_record(struct yield *y, const struct rm_reader *r)
 /* Feed one chunk (an exact-size heap copy, so ASan sees overreads) until it is used up. */
 static void feed_chunk(struct rm_reader *r, const uint8_t *chunk, size_t n, struct yield *y)
 {
-	uint8_t *copy = exact_copy(chunk, n);
+	uint8_t *copy = test_exact_copy(chunk, n);
 	size_t off = 0;
 
 	while (off < n && !y->error) {
@@ -265,7 +251,7 @@ static void collect(struct rm_reader *r, const uint8_t *s, size_t n, size_t chun
 	memset(out, 0, sizeof(*out));
 	for (size_t pos = 0; pos < n;) {
 		size_t used, k = chunk && chunk < n - pos ? chunk : n - pos;
-		uint8_t *copy = exact_copy(s + pos, k);
+		uint8_t *copy = test_exact_copy(s + pos, k);
 
 		out->last = rm_reader_feed(r, copy, k, &used);
 		free(copy);
