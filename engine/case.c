@@ -29,18 +29,27 @@ static void send_free(struct send_spec *s)
 	expr_free(s->hex);
 }
 
+void check_free(struct check *k)
+{
+	free(k->path);
+	for (size_t j = 0; j < k->nvalues; j++)
+		expr_free(k->values[j]);
+	free(k->values);
+	if (k->guard) {
+		check_free(k->guard);
+		free(k->guard);
+	}
+	*k = (struct check){0};
+}
+
 static void expect_free(struct expect_spec *e)
 {
 	free(e->label);
 	free(e->outcomes);
 	free(e->statuses);
 	free(e->resops);
-	for (size_t i = 0; i < e->nchecks; i++) {
-		free(e->checks[i].path);
-		for (size_t j = 0; j < e->checks[i].nvalues; j++)
-			expr_free(e->checks[i].values[j]);
-		free(e->checks[i].values);
-	}
+	for (size_t i = 0; i < e->nchecks; i++)
+		check_free(&e->checks[i]);
 	free(e->checks);
 	for (size_t i = 0; i < e->nsaves; i++) {
 		free(e->saves[i].var);

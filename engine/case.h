@@ -94,6 +94,7 @@ struct check {
 	struct expr **values; /* one, or several for CHK_IN */
 	size_t nvalues;
 	struct src_loc loc;
+	struct check *guard;  /* `... if status == NFS4_OK`: checked only when this holds */
 };
 
 /* `save NAME = PATH`: capture a reply field into a variable. */
@@ -179,6 +180,7 @@ struct case_def {
 
 void case_free(struct case_def *c);
 void args_free(struct arg *a, size_t n);
+void check_free(struct check *k); /* its contents and guard, not k itself */
 const char *step_kind_name(enum step_kind k);
 
 #endif

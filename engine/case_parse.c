@@ -104,11 +104,14 @@ static void *grow(void *arr, size_t n, size_t size)
 	return realloc(arr, (n + 1) * size);
 }
 
-#define APPEND(p, arr, n, val)                                                                \
+/* Append val to arr[n]; when memory runs out, run cleanup (freeing what val owns) and fail. */
+#define APPEND(p, arr, n, val, cleanup)                                                       \
 	do {                                                                                  \
 		void *g_ = grow((arr), (n), sizeof(*(arr)));                                 \
-		if (!g_)                                                                      \
+		if (!g_) {                                                                    \
+			cleanup;                                                              \
 			return perr_at((p), here(p), "out of memory");                      \
+		}                                                                             \
 		(arr) = g_;                                                                   \
 		(arr)[(n)++] = (val);                                                         \
 	} while (0)
@@ -200,22 +203,23 @@ static int parse_term(struct parser *p, struct term *t)
 
 static char *source_text(const struct parser *p, size_t from, size_t to)
 {
-	size_t len = 0;
+	size_t len = 1, used = 0;
 	char *s;
 
 	for (size_t i = from; i < to; i++)
 		len += strlen(p->lt.t[i].text) + 2;
-	s = calloc(1, len + 1);
-	for (size_t i = from; s && i < to; i++) {
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	for (size_t i = from; i < to; i++) {
 		/* variables and labels keep their sigil in messages: "$seq + 1", "@a" */
-		if (p->lt.t[i].kind == TOK_VAR)
-			strcat(s, "$");
-		else if (p->lt.t[i].kind == TOK_LABEL)
-			strcat(s, "@");
-		strcat(s, p->lt.t[i].text);
-		if (i + 1 < to)
-			strcat(s, " ");
+		const char *sigil = p->lt.t[i].kind == TOK_VAR	   ? "$"
+				    : p->lt.t[i].kind == TOK_LABEL ? "@"
+								   : "";
+		used += (size_t)snprintf(s + used, len - used, "%s%s%s", i > from ? " " : "", sigil,
+					 p->lt.t[i].text);
 	}
+	s[used] = '\0';
 	return s;
 }
 
@@ -301,7 +305,7 @@ static int split_list(struct parser *p, const struct header_line *h, char ***out
 			char *item = strndup(s, len);
 			if (!item)
 				return perr_at(p, h->col, "out of memory");
-			APPEND(p, *out, *n, item);
+			APPEND(p, *out, *n, item, free(item));
 		}
 		s += len;
 		s += strspn(s, ", \t");
@@ -421,9 +425,11 @@ static int parse_args(struct parser *p, struct arg **args, size_t *nargs, bool (
 					free(a.name);
 					return -1;
 				}
-				APPEND(p, *args, *nargs, e);
-				if (!accept_punct(p, ",") && !is_punct(peek(p), "}"))
+				APPEND(p, *args, *nargs, e, (free(e.name), expr_free(e.value), free(a.name)));
+				if (!accept_punct(p, ",") && !is_punct(peek(p), "}")) {
+					free(a.name);
 					return perr_at(p, here(p), "expected ',' or '}' in the list");
+				}
 			}
 			free(a.name);
 			continue;
@@ -432,7 +438,7 @@ static int parse_args(struct parser *p, struct arg **args, size_t *nargs, bool (
 			free(a.name);
 			return -1;
 		}
-		APPEND(p, *args, *nargs, a);
+		APPEND(p, *args, *nargs, a, (free(a.name), expr_free(a.value)));
 	}
 	return 0;
 }
@@ -577,7 +583,7 @@ static int parse_with(struct parser *p, struct send_spec *s)
 	}
 	if (!(m.value = parse_expr(p)))
 		return -1;
-	APPEND(p, s->mutations, s->nmutations, m);
+	APPEND(p, s->mutations, s->nmutations, m, (expr_free(m.offset), expr_free(m.value)));
 	return 0;
 }
 
@@ -666,14 +672,14 @@ static int parse_outcome(struct parser *p, struct expect_spec *e)
 	} else if (strcmp(t->text, "NULL") == 0) {
 		o.kind = OUT_NULL_OK;
 	} else if (status_word(t->text, &st)) {
-		APPEND(p, e->statuses, e->nstatuses, st);
+		APPEND(p, e->statuses, e->nstatuses, st, (void)0);
 		for (size_t i = 0; i < e->noutcomes; i++)
 			if (e->outcomes[i].kind == OUT_COMPOUND)
 				return 0; /* one COMPOUND outcome holds every allowed status */
 	} else {
 		return perr_at(p, t->col, "unknown status or outcome '%s'", t->text);
 	}
-	APPEND(p, e->outcomes, e->noutcomes, o);
+	APPEND(p, e->outcomes, e->noutcomes, o, (void)0);
 	return 0;
 }
 
@@ -695,7 +701,7 @@ static int parse_expect(struct parser *p, struct step *st)
 		if (!nfs4_op_parse(peek(p)->text, &op))
 			return perr_at(p, here(p), "expected an operation name, got '%s'",
 				       peek(p)->text);
-		APPEND(p, e->resops, e->nresops, op);
+		APPEND(p, e->resops, e->nresops, op, (void)0);
 		p->i++;
 	}
 	return 0;
@@ -750,34 +756,62 @@ static int parse_check_op(struct parser *p, enum check_op *op)
 	return perr_at(p, here(p), "expected ==, !=, <, <=, >, >=, has, lacks or in");
 }
 
-static int parse_check(struct parser *p, struct expect_spec *e)
+/* PATH OP VALUE (or PATH in {V, ...}) into c; c owns what it holds even on failure. */
+static int parse_predicate(struct parser *p, struct check *c)
 {
-	struct check c = {.loc = loc_here(p)};
 	const struct token *t = peek(p);
+	struct expr **values;
+	bool braces;
 
+	c->loc = loc_here(p);
 	if (t->kind != TOK_WORD)
 		return perr_at(p, here(p), "expect needs a reply field, e.g. SEQUENCE.sr_slotid");
 	if (check_res_path(p, t->col, t->text) != 0)
 		return -1;
-	c.path = strdup(t->text);
+	c->path = strdup(t->text);
 	p->i++;
-	if (parse_check_op(p, &c.op) != 0) {
-		free(c.path);
+	if (parse_check_op(p, &c->op) != 0)
 		return -1;
-	}
-	bool braces = c.op == CHK_IN && accept_punct(p, "{");
+	braces = c->op == CHK_IN && accept_punct(p, "{");
 	do {
 		struct expr *x = parse_expr(p);
-		if (!x) {
-			free(c.path);
+		if (!x)
 			return -1;
+		if (!(values = grow(c->values, c->nvalues, sizeof(struct expr *)))) {
+			expr_free(x);
+			return perr_at(p, here(p), "out of memory");
 		}
-		APPEND(p, c.values, c.nvalues, x);
-	} while (c.op == CHK_IN && accept_punct(p, ","));
+		c->values = values;
+		c->values[c->nvalues++] = x;
+	} while (c->op == CHK_IN && accept_punct(p, ","));
 	if (braces && expect_punct(p, "}", "to close the set") != 0)
 		return -1;
-	APPEND(p, e->checks, e->nchecks, c);
 	return 0;
+}
+
+/* `expect PREDICATE [if PREDICATE]`: the guard picks the alternative the check is about. */
+static int parse_check(struct parser *p, struct expect_spec *e)
+{
+	struct check c = {0};
+	struct check *checks;
+
+	if (parse_predicate(p, &c) != 0)
+		goto fail;
+	if (is_word(peek(p), "if")) {
+		p->i++;
+		if (!(c.guard = calloc(1, sizeof(*c.guard))) || parse_predicate(p, c.guard) != 0)
+			goto fail;
+	}
+	if (!(checks = grow(e->checks, e->nchecks, sizeof(*checks)))) {
+		perr_at(p, here(p), "out of memory");
+		goto fail;
+	}
+	e->checks = checks;
+	e->checks[e->nchecks++] = c;
+	return 0;
+fail:
+	check_free(&c);
+	return -1;
 }
 
 static int parse_save(struct parser *p, struct expect_spec *e)
@@ -904,7 +938,7 @@ static int parse_fixture(struct parser *p)
 		free(path);
 		return rc;
 	}
-	APPEND(p, p->c->fixture_files, p->c->nfixture_files, path);
+	APPEND(p, p->c->fixture_files, p->c->nfixture_files, path, (free(path), free(text)));
 	sub = (struct parser){.c = p->c, .o = p->o, .file = path, .depth = p->depth + 1,
 			      .err = p->err, .errlen = p->errlen};
 	/* `fixture session c2`: the fixture's `conn` means c2 (inside nested fixtures too). */

@@ -56,14 +56,15 @@ static int resolve(const char *host, uint16_t port, struct sockaddr_storage *ss,
 
 static uint16_t local_port_of(int fd)
 {
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = {0};
 	socklen_t len = sizeof(ss);
 
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
 		return 0;
+	/* getsockname() filled ss; the analyzer cannot see through the cast. */
 	if (ss.ss_family == AF_INET)
-		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+		return ntohs(((struct sockaddr_in *)&ss)->sin_port); // NOLINT(clang-analyzer-core.CallAndMessage)
+	return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port); // NOLINT(clang-analyzer-core.CallAndMessage)
 }
 
 /* Non-blocking connect bounded by the deadline. */

@@ -206,7 +206,7 @@ static int step_disconnect(struct exec *x, const struct step *s, bool reopen)
 
 static int step_sleep(struct exec *x, const struct step *s)
 {
-	uint64_t amount;
+	uint64_t amount = 0;
 	double secs, end;
 
 	if (eval_int(x, s->u.sleep.amount, &amount) != 0)
@@ -225,7 +225,7 @@ static int step_sleep(struct exec *x, const struct step *s)
 		return step_fail(x, VERDICT_ERROR, "sleeping %.1f s would pass the case timeout (%.0f s)",
 				 secs, x->c->timeout);
 	while (conn_now() < end) {
-		struct timespec ts = {0, 50 * 1000 * 1000};
+		struct timespec ts = {0, 50L * 1000 * 1000};
 		if (x->o->stop && *x->o->stop)
 			return step_fail(x, VERDICT_ERROR, "interrupted");
 		nanosleep(&ts, NULL);
@@ -250,7 +250,7 @@ static int step_set(struct exec *x, const struct step *s)
 static size_t step_repeat(struct exec *x, size_t i)
 {
 	const struct step *s = &x->c->steps[i];
-	uint64_t n;
+	uint64_t n = 0;
 
 	if (eval_int(x, s->u.repeat.count, &n) != 0)
 		return x->c->nsteps;

@@ -336,22 +336,51 @@ static const char *check_op_text(enum check_op op)
 	return t[op];
 }
 
+/* Whether the reply satisfies k; got receives the field's value. -1: an expression failed. */
+static int check_holds(struct exec *x, const struct check *k, const struct value *got, bool *ok)
+{
+	struct value want;
+	char err[256];
+
+	*ok = false;
+	for (size_t i = 0; i < k->nvalues && !*ok; i++) {
+		if (expr_eval(k->values[i], &x->env, &want, err, sizeof(err)) != 0)
+			return step_fail(x, VERDICT_ERROR, "expect %s: %s", k->path, err);
+		*ok = check_one(k->op, got, &want);
+		value_free(&want);
+	}
+	return 0;
+}
+
+/* A guard (`if status == NFS4_OK`) holds only when its field exists and matches. */
+static int guard_holds(struct exec *x, const struct check *g, const struct arrival *a, bool *ok)
+{
+	struct value got;
+	char err[256];
+	int rc;
+
+	*ok = false;
+	if (reply_value(&a->m, g->path, &got, err, sizeof(err)) != 0)
+		return 0;
+	rc = check_holds(x, g, &got, ok);
+	value_free(&got);
+	return rc;
+}
+
 static int run_check(struct exec *x, const struct check *k, const struct sent_call *sc,
 		     const struct arrival *a)
 {
-	struct value got, want;
+	struct value got;
 	char err[256], gs[256], ws[256], msg[800];
 	bool ok = false;
 
+	if (k->guard && (guard_holds(x, k->guard, a, &ok) != 0 || !ok))
+		return x->failed ? -1 : 0; /* not the alternative this check is about */
 	if (reply_value(&a->m, k->path, &got, err, sizeof(err)) != 0)
 		return mismatch(x, sc, a, err);
-	for (size_t i = 0; i < k->nvalues && !ok; i++) {
-		if (expr_eval(k->values[i], &x->env, &want, err, sizeof(err)) != 0) {
-			value_free(&got);
-			return step_fail(x, VERDICT_ERROR, "expect %s: %s", k->path, err);
-		}
-		ok = check_one(k->op, &got, &want);
-		value_free(&want);
+	if (check_holds(x, k, &got, &ok) != 0) {
+		value_free(&got);
+		return -1;
 	}
 	if (ok) {
 		value_free(&got);

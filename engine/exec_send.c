@@ -185,8 +185,10 @@ static int encode_call(struct exec *x, const struct xconn *c, const struct send_
 
 static int apply_mutation(struct exec *x, const struct mutation *m, uint8_t **buf, size_t *len)
 {
-	uint64_t off = 0, v;
+	uint64_t off = 0, v = 0;
 
+	if (!*buf)
+		return step_fail(x, VERDICT_ERROR, "nothing to mutate: the record is empty");
 	if ((m->offset && eval_int(x, m->offset, &off) != 0) || eval_int(x, m->value, &v) != 0)
 		return -1;
 	switch (m->kind) {

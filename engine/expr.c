@@ -195,11 +195,14 @@ static int call_eval(const struct term *t, struct env *e, struct value *out, cha
 	}
 	if (strcmp(t->name, "random") == 0 && arg.kind == VAL_INT && arg.i <= 65536) {
 		uint8_t *p = malloc(arg.i ? arg.i : 1);
-		if (!p)
+		if (!p) {
+			value_free(&arg);
 			return -1;
+		}
 		for (uint64_t i = 0; i < arg.i; i++)
 			p[i] = (uint8_t)env_random(e);
 		*out = (struct value){.kind = VAL_BYTES, .bytes = p, .len = arg.i};
+		value_free(&arg);
 		return 0;
 	}
 	if (strcmp(t->name, "len") == 0 && arg.kind == VAL_BYTES) {
@@ -266,6 +269,7 @@ int expr_eval(const struct expr *x, struct env *e, struct value *out, char *err,
 			out->i -= t.i;
 		else
 			out->i |= t.i;
+		value_free(&t);
 	}
 	return 0;
 }

@@ -322,7 +322,7 @@ int fields_set_arg(struct nfs_argop *a, const char *path, const struct value *v,
 	case FT_OPAQUE:
 		return set_bytes(f, addr, v, ar, path, err, errlen);
 	case FT_OPTSTRUCT:
-		if (want_int(v, path, err, errlen))
+		if (want_int(v, path, err, errlen) || !present)
 			return -1;
 		*(bool *)present = v->i != 0; /* `impl_id=0` removes it */
 		return 0;

@@ -81,7 +81,7 @@ static int lex_string(struct lexer *l)
 					free(b);
 					return fail(l, l->pos, "\\x needs two hex digits");
 				}
-				c = (char)(hi << 4 | lo);
+				c = (char)((unsigned)hi << 4 | (unsigned)lo);
 				l->pos += 2;
 				break;
 			default:
@@ -117,7 +117,7 @@ static int lex_hex(struct lexer *l)
 			free(b);
 			return fail(l, l->pos, "odd number of hex digits");
 		}
-		b[n++] = (uint8_t)(hexval(l->s[l->pos]) << 4 | hexval(l->s[l->pos + 1]));
+		b[n++] = (uint8_t)((unsigned)hexval(l->s[l->pos]) << 4 | (unsigned)hexval(l->s[l->pos + 1]));
 		l->pos += 2;
 	}
 	if (is_word_char(l->s[l->pos])) {

@@ -354,12 +354,12 @@ static int cmd_coverage(struct cli *c)
 		return EXIT_ERRORS;
 	}
 	uncovered = coverage_count_uncovered_must(&cov);
-	for (size_t i = 0; i < cov.nrows; i++) {
+	for (size_t i = 0; i < cov.nrows; i++) { /* requirement -> the cases that cite it */
 		const struct coverage_row *row = &cov.rows[i];
-		if (!coverage_row_uncovered_must(row))
-			continue;
-		printf("uncovered %-8s %-10s %-22s %s\n", row->id, row->req->level, row->req->section,
-		       row->req->title);
+		printf("%-8s %-10s ", row->id, row->req ? row->req->level : "(not in index)");
+		for (size_t j = 0; j < row->ncases; j++)
+			printf("%s%s", j ? ", " : "", r.cases[row->cases[j]].id);
+		printf("%s\n", row->ncases ? "" : coverage_row_uncovered_must(row) ? "UNCOVERED" : "-");
 	}
 	printf("%zu of %zu requirements have a case; %zu MUST-class requirements have none\n",
 	       coverage_count_covered(&cov), cov.nindexed, uncovered);
@@ -487,7 +487,7 @@ static int cmd_run(struct cli *c, const char *argv0)
 
 	if (!c->target)
 		return usage_error("run needs --target HOST:PORT");
-	if (parse_target(c) != 0 || (rc = load(c, &set, true)) != 0)
+	if (parse_target(c) != 0 || load(c, &set, true) != 0)
 		return EXIT_USAGE;
 	struct run_opts o = {.host = c->host, .port = c->port, .jobs = c->jobs,
 			     .reply_timeout = c->timeout,

@@ -127,8 +127,13 @@ int cases_load(const char *const *paths, size_t npaths, struct case_set *set, ch
 			bad++;
 		}
 	}
-	qsort(files.v, files.n, sizeof(*files.v), cmp_str);
+	if (files.n)
+		qsort(files.v, files.n, sizeof(*files.v), cmp_str);
 	set->cases = calloc(files.n ? files.n : 1, sizeof(*set->cases));
+	if (!set->cases) {
+		append_error(errors, "out of memory");
+		bad++;
+	}
 	for (size_t i = 0; set->cases && i < files.n; i++) {
 		char err[1024];
 		if (case_parse_file(files.v[i], &po, &set->cases[set->n], err, sizeof(err)) != 0) {
@@ -141,7 +146,8 @@ int cases_load(const char *const *paths, size_t npaths, struct case_set *set, ch
 	}
 	for (size_t i = 0; i < set->n && !bad; i++)
 		for (size_t j = i + 1; j < set->n; j++)
-			if (strcmp(set->cases[i].id, set->cases[j].id) == 0) {
+			if (set->cases[i].id && set->cases[j].id &&
+			    strcmp(set->cases[i].id, set->cases[j].id) == 0) {
 				char msg[1200];
 				snprintf(msg, sizeof(msg), "%s:1:1: case id '%s' is also used by %s",
 					 set->cases[j].file, set->cases[j].id, set->cases[i].file);

@@ -27,10 +27,9 @@ static void parse_fails(const char *body, const char *want)
 {
 	struct case_def c;
 	char err[512] = "";
-	char *text = malloc(strlen(HEADER) + strlen(body) + 1);
+	char *text = NULL;
 
-	strcpy(text, HEADER);
-	strcat(text, body);
+	CU_ASSERT_FATAL(asprintf(&text, "%s%s", HEADER, body) > 0);
 	CU_ASSERT_FALSE(parse(text, &c, err, sizeof(err)));
 	if (strcmp(err, want) != 0)
 		fprintf(stderr, "\n  body: %s\n  got:  %s\n  want: %s\n", body, err, want);
@@ -67,6 +66,7 @@ static void test_send_and_expect(void)
 		"c1 < @a NFS4_OK | NFS4ERR_DELAY | rpc AUTH_ERROR AUTH_BADCRED | closed: SEQUENCE PUTROOTFH\n"
 		"    expect SEQUENCE.sr_status_flags lacks 0xffffe000\n"
 		"    expect results in {1, 2}\n"
+		"    expect SEQUENCE.sr_slotid == 1 if status in {NFS4_OK}\n"
 		"    save s = SEQUENCE.sr_sessionid\n"
 		"c2 > resend @a newxid\n";
 	const struct send_spec *s;
@@ -89,8 +89,12 @@ static void test_send_and_expect(void)
 	CU_ASSERT_EQUAL(e->outcomes[1].kind, OUT_DENIED);
 	CU_ASSERT_EQUAL(e->outcomes[1].aux, 1);
 	CU_ASSERT_EQUAL(e->nresops, 2);
-	CU_ASSERT_EQUAL(e->nchecks, 2);
+	CU_ASSERT_EQUAL_FATAL(e->nchecks, 3);
 	CU_ASSERT_EQUAL(e->checks[1].nvalues, 2);
+	CU_ASSERT_PTR_NULL(e->checks[1].guard);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e->checks[2].guard);
+	CU_ASSERT_STRING_EQUAL(e->checks[2].guard->path, "status");
+	CU_ASSERT_EQUAL(e->checks[2].guard->op, CHK_IN);
 	CU_ASSERT_EQUAL(e->nsaves, 1);
 	CU_ASSERT_TRUE(c.steps[2].u.send.resend && c.steps[2].u.send.new_xid);
 	CU_ASSERT_STRING_EQUAL(c.steps[2].conn, "c2");
@@ -133,6 +137,8 @@ static void test_errors(void)
 	parse_fails("c1 > NULL\nc1 < NULL\n    expect SEQUENCE.nope == 1\n",
 		    "t.case:10:12: SEQUENCE has no result field 'nope'");
 	parse_fails("c1 > tag=\"abc\n", "t.case:8:10: unterminated string");
+	parse_fails("c1 > NULL\nc1 < NULL\n    expect xid == 1 if\n",
+		    "t.case:10:23: expect needs a reply field, e.g. SEQUENCE.sr_slotid");
 	parse_fails("c1 > SEQUENCE sessionid=hex:abc\n", "t.case:8:31: odd number of hex digits");
 	parse_fails("fixture nosuch\n",
 		    "t.case:8:9: fixture 'nosuch': not found in ./fixtures/ or ./../fixtures/");
@@ -239,7 +245,7 @@ static void test_fields_wrap(void)
 
 static void test_lexer(void)
 {
-	struct line_tokens lt;
+	struct line_tokens lt = {0};
 	unsigned col;
 	char err[128];
 

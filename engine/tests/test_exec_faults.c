@@ -128,6 +128,8 @@ static void expect_verdict(struct case_result *r, enum verdict v, const char *re
 {
 	CU_ASSERT_EQUAL(r->verdict, v);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r->reason);
+	if (!r->reason)
+		return;
 	if (!strstr(r->reason, reason_part))
 		fprintf(stderr, "\n  reason: %s\n  wanted: %s\n", r->reason, reason_part);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r->reason, reason_part));
@@ -149,7 +151,7 @@ static void test_refused(void)
 	pthread_join(f.tid, NULL);
 	r = run_null(port, 1);
 	CU_ASSERT_EQUAL(r.verdict, VERDICT_ERROR);
-	CU_ASSERT_PTR_NOT_NULL(r.reason && strstr(r.reason, "cannot connect"));
+	CU_ASSERT(r.reason && strstr(r.reason, "cannot connect"));
 	case_result_free(&r);
 }
 

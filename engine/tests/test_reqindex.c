@@ -25,8 +25,6 @@
 #define CATALOGUE NFS41_SHARED_DIR "/spec/requirements.md"
 #define HEADER "id\tlevel\tsection\tbasis\ttitle\n"
 
-extern char **environ;
-
 static bool is_must_class(const char *level)
 {
 	return strcmp(level, "MUST") == 0 || strcmp(level, "MUST NOT") == 0;
