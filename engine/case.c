@@ -35,6 +35,7 @@ void check_free(struct check *k)
 	for (size_t j = 0; j < k->nvalues; j++)
 		expr_free(k->values[j]);
 	free(k->values);
+	expr_free(k->mask);
 	if (k->guard) {
 		check_free(k->guard);
 		free(k->guard);

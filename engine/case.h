@@ -95,6 +95,7 @@ struct check {
 	size_t nvalues;
 	struct src_loc loc;
 	struct check *guard;  /* `... if status == NFS4_OK`: checked only when this holds */
+	struct expr *mask;    /* `PATH & MASK OP VALUE`: the field ANDed with MASK first */
 };
 
 /* `save NAME = PATH`: capture a reply field into a variable. */

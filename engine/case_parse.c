@@ -194,6 +194,10 @@ static int parse_term(struct parser *p, struct term *t)
 		t->kind = T_NUM;
 		if (word_value(k->text, &t->num))
 			return 0;
+		if (strcmp(k->text, "absent") == 0) {
+			t->kind = T_NONE;
+			return 0;
+		}
 		return perr_at(p, k->col, "unknown name '%s' (not a constant, variable or function)",
 			       k->text);
 	default:
@@ -770,6 +774,8 @@ static int parse_predicate(struct parser *p, struct check *c)
 		return -1;
 	c->path = strdup(t->text);
 	p->i++;
+	if (accept_punct(p, "&") && !(c->mask = parse_expr(p)))
+		return -1;
 	if (parse_check_op(p, &c->op) != 0)
 		return -1;
 	braces = c->op == CHK_IN && accept_punct(p, "{");

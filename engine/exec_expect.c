@@ -308,9 +308,10 @@ static bool check_one(enum check_op op, const struct value *got, const struct va
 {
 	uint64_t w;
 
-	if (got->kind != want->kind) {
+	if (got->kind != want->kind) /* e.g. `expect CS.ca_rdma_ird == absent` on a present field */
 		return op == CHK_NE;
-	}
+	if (got->kind == VAL_NONE)
+		return op == CHK_EQ || op == CHK_IN;
 	if (got->kind == VAL_BYTES)
 		return (op == CHK_EQ || op == CHK_IN) ? value_equal(got, want)
 		       : op == CHK_NE			? !value_equal(got, want)
@@ -336,13 +337,30 @@ static const char *check_op_text(enum check_op op)
 	return t[op];
 }
 
+/* `PATH & MASK`: only the masked bits take part (e.g. the pNFS role bits of eir_flags). */
+static int apply_mask(struct exec *x, const struct check *k, struct value *got)
+{
+	uint64_t mask;
+
+	if (!k->mask)
+		return 0;
+	if (got->kind != VAL_INT)
+		return step_fail(x, VERDICT_ERROR, "expect %s & ...: the field is not a number", k->path);
+	if (eval_int(x, k->mask, &mask) != 0)
+		return -1;
+	got->i &= mask;
+	return 0;
+}
+
 /* Whether the reply satisfies k; got receives the field's value. -1: an expression failed. */
-static int check_holds(struct exec *x, const struct check *k, const struct value *got, bool *ok)
+static int check_holds(struct exec *x, const struct check *k, struct value *got, bool *ok)
 {
 	struct value want;
 	char err[256];
 
 	*ok = false;
+	if (apply_mask(x, k, got) != 0)
+		return -1;
 	for (size_t i = 0; i < k->nvalues && !*ok; i++) {
 		if (expr_eval(k->values[i], &x->env, &want, err, sizeof(err)) != 0)
 			return step_fail(x, VERDICT_ERROR, "expect %s: %s", k->path, err);
@@ -388,8 +406,9 @@ static int run_check(struct exec *x, const struct check *k, const struct sent_ca
 	}
 	value_format(&got, gs, sizeof(gs));
 	snprintf(ws, sizeof(ws), "%s", k->nvalues ? k->values[0]->text : "");
-	snprintf(msg, sizeof(msg), "expect %s %s %s%s: got %s (line %u)", k->path,
-		 check_op_text(k->op), ws, k->nvalues > 1 ? ", ..." : "", gs, k->loc.line);
+	snprintf(msg, sizeof(msg), "expect %s%s%s %s %s%s: got %s (line %u)", k->path,
+		 k->mask ? " & " : "", k->mask ? k->mask->text : "", check_op_text(k->op), ws,
+		 k->nvalues > 1 ? ", ..." : "", gs, k->loc.line);
 	value_free(&got);
 	return mismatch(x, sc, a, msg);
 }

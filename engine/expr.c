@@ -229,6 +229,9 @@ static int term_eval(const struct term *t, struct env *e, struct value *out, cha
 		return bytes_value(out, t->bytes, t->len);
 	case T_CALL:
 		return call_eval(t, e, out, err, errlen);
+	case T_NONE:
+		*out = (struct value){.kind = VAL_NONE};
+		return 0;
 	case T_VAR:
 		if (t->index >= 0)
 			snprintf(key, sizeof(key), "%s[%ld]", t->name, t->index);

@@ -31,7 +31,7 @@ struct value value_int(uint64_t i);
 char *value_format(const struct value *v, char *buf, size_t n);
 bool value_equal(const struct value *a, const struct value *b);
 
-enum term_kind { T_NUM, T_BYTES, T_VAR, T_CALL };
+enum term_kind { T_NUM, T_BYTES, T_VAR, T_CALL, T_NONE /* `absent`: an optional field not present */ };
 
 struct term {
 	enum term_kind kind;

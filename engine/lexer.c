@@ -168,7 +168,7 @@ static int lex_punct(struct lexer *l)
 			return push(l, i == 4 ? TOK_WORD : TOK_PUNCT, start, two[i], n, NULL, 0);
 		}
 	}
-	if (!strchr("><:;|=+-{},()", l->s[l->pos]))
+	if (!strchr("><:;|=+-{},()&", l->s[l->pos]))
 		return fail(l, start, "unexpected character");
 	l->pos++;
 	return push(l, TOK_PUNCT, start, l->s + start, 1, NULL, 0);

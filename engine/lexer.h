@@ -20,7 +20,7 @@ enum tok_kind {
 	TOK_HEX,    /* hex:0011.. decoded into bytes */
 	TOK_VAR,    /* $name or $name[N]: text is "name" / "name[N]" */
 	TOK_LABEL,  /* @name: text is "name" */
-	TOK_PUNCT,  /* one of > < : ; | = + - { } , ( ) or two-char == != <= >= */
+	TOK_PUNCT,  /* one of > < : ; | = + - { } , ( ) & or two-char == != <= >= */
 };
 
 struct token {

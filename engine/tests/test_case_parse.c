@@ -67,6 +67,7 @@ static void test_send_and_expect(void)
 		"    expect SEQUENCE.sr_status_flags lacks 0xffffe000\n"
 		"    expect results in {1, 2}\n"
 		"    expect SEQUENCE.sr_slotid == 1 if status in {NFS4_OK}\n"
+		"    expect SEQUENCE.sr_status_flags & 0x3 == absent\n"
 		"    save s = SEQUENCE.sr_sessionid\n"
 		"c2 > resend @a newxid\n";
 	const struct send_spec *s;
@@ -89,7 +90,9 @@ static void test_send_and_expect(void)
 	CU_ASSERT_EQUAL(e->outcomes[1].kind, OUT_DENIED);
 	CU_ASSERT_EQUAL(e->outcomes[1].aux, 1);
 	CU_ASSERT_EQUAL(e->nresops, 2);
-	CU_ASSERT_EQUAL_FATAL(e->nchecks, 3);
+	CU_ASSERT_EQUAL_FATAL(e->nchecks, 4);
+	CU_ASSERT_PTR_NOT_NULL(e->checks[3].mask);
+	CU_ASSERT_EQUAL(e->checks[3].values[0]->terms[0].kind, T_NONE);
 	CU_ASSERT_EQUAL(e->checks[1].nvalues, 2);
 	CU_ASSERT_PTR_NULL(e->checks[1].guard);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e->checks[2].guard);
