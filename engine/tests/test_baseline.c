@@ -8,14 +8,6 @@
 #include "baseline.h"
 #include "test_main.h"
 
-/* CU_ASSERT_*_FATAL longjmps, which static analyzers do not follow: check and return instead. */
-#define REQUIRE(cond)                                \
-	do {                                         \
-		if (!(cond)) {                       \
-			CU_FAIL("required: " #cond); \
-			return;                      \
-		}                                    \
-	} while (0)
 
 static const char good[] =
 	"# ganesha-4.3: known deviations\n"

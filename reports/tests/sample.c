@@ -305,3 +305,23 @@ size_t count_substr(const char *haystack, const char *needle)
 		n++;
 	return n;
 }
+
+char *sample_render(writer_fn write, const char *name)
+{
+	struct run_result r;
+	char *dir = tmpdir_make(), *path, *text = NULL;
+	char err[256] = "";
+
+	if (!dir)
+		return NULL;
+	path = tmpdir_file(dir, name);
+	sample_run(&r);
+	if (write(&r, path, err, sizeof(err)) == 0)
+		text = slurp(path, NULL);
+	else
+		fprintf(stderr, "%s\n", err);
+	run_result_free(&r);
+	free(path);
+	tmpdir_remove(dir);
+	return text;
+}

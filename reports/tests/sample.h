@@ -47,6 +47,10 @@ char *tmpdir_file(const char *dir, const char *name);
 void tmpdir_remove(char *dir);
 /* The whole file, NUL-terminated (len without it); NULL on failure. */
 char *slurp(const char *path, size_t *len);
+
+typedef int (*writer_fn)(const struct run_result *, const char *, char *, size_t);
+/* The sample run written by write into a temporary file name, read back (caller frees). */
+char *sample_render(writer_fn write, const char *name);
 /* Occurrences of needle in haystack. */
 size_t count_substr(const char *haystack, const char *needle);
 

@@ -8,28 +8,6 @@
 #include "sample.h"
 #include "test_main.h"
 
-typedef int (*writer_fn)(const struct run_result *, const char *, char *, size_t);
-
-static char *write_sample(writer_fn write, const char *name)
-{
-	struct run_result r;
-	char *dir = tmpdir_make(), *path, *text = NULL;
-	char err[256] = "";
-
-	if (!dir)
-		return NULL;
-	path = tmpdir_file(dir, name);
-	sample_run(&r);
-	if (write(&r, path, err, sizeof(err)) == 0)
-		text = slurp(path, NULL);
-	else
-		fprintf(stderr, "%s\n", err);
-	run_result_free(&r);
-	free(path);
-	tmpdir_remove(dir);
-	return text;
-}
-
 static json_t *row_by_id(json_t *rows, const char *id)
 {
 	size_t i;
@@ -42,7 +20,7 @@ static json_t *row_by_id(json_t *rows, const char *id)
 
 static void test_json_uncovered_must(void)
 {
-	char *text = write_sample(report_write_coverage_json, "coverage.json");
+	char *text = sample_render(report_write_coverage_json, "coverage.json");
 	json_t *doc = text ? json_loads(text, 0, NULL) : NULL, *un;
 
 	REQUIRE_PTR(doc);
@@ -60,7 +38,7 @@ static void test_json_uncovered_must(void)
 
 static void test_json_rows(void)
 {
-	char *text = write_sample(report_write_coverage_json, "coverage.json");
+	char *text = sample_render(report_write_coverage_json, "coverage.json");
 	json_t *doc = text ? json_loads(text, 0, NULL) : NULL, *rows, *dst, *cases;
 
 	REQUIRE_PTR(doc);
@@ -97,7 +75,7 @@ static size_t count_lines_starting(const char *text, const char *prefix)
 
 static void test_markdown(void)
 {
-	char *md = write_sample(report_write_coverage_md, "coverage.md");
+	char *md = sample_render(report_write_coverage_md, "coverage.md");
 	const char *list;
 
 	REQUIRE_PTR(md);

@@ -11,22 +11,7 @@
 
 static char *html_text(void)
 {
-	struct run_result r;
-	char *dir = tmpdir_make(), *path, *text = NULL;
-	char err[256] = "";
-
-	if (!dir)
-		return NULL;
-	path = tmpdir_file(dir, "report.html");
-	sample_run(&r);
-	if (report_write_html(&r, path, err, sizeof(err)) == 0)
-		text = slurp(path, NULL);
-	else
-		fprintf(stderr, "%s\n", err);
-	run_result_free(&r);
-	free(path);
-	tmpdir_remove(dir);
-	return text;
+	return sample_render(report_write_html, "report.html");
 }
 
 static void test_escaping(void)

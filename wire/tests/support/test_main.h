@@ -17,6 +17,16 @@ bool test_check(bool ok, const char *file, unsigned line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 #define CHECK(ok, ...) test_check((ok), __FILE__, __LINE__, __VA_ARGS__)
 
+/* CU_ASSERT_*_FATAL longjmps, which static analyzers do not follow: check and return instead. */
+#define REQUIRE(cond)                                \
+	do {                                         \
+		if (!(cond)) {                       \
+			CU_FAIL("required: " #cond); \
+			return;                      \
+		}                                    \
+	} while (0)
+
+
 /* A heap copy of exactly len bytes (NULL for 0), so ASan sees any overread; aborts on OOM. */
 uint8_t *test_exact_copy(const uint8_t *src, size_t len);
 /* Write content to a new file /tmp/<prefix>-XXXXXX; its name goes to path[64]. */
