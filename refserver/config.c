@@ -9,8 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
-#define KiB 1024u
-#define MiB (1024u * 1024u)
+#define KiB 1024ull
+#define MiB (1024ull * 1024ull)
 
 enum kind { K_U32, K_U64, K_ADDR, K_PATH, K_BOOL, K_LEVEL };
 
@@ -84,7 +84,7 @@ void refd_config_defaults(struct refd_config *c)
 	c->max_record_fragments = 4096;
 	c->reaper_period_seconds = 1;
 	c->unconfirmed_timeout_seconds = 0;
-	c->reply_cache_bytes = 64ull * MiB;
+	c->reply_cache_bytes = 64 * MiB;
 	c->log_level = REFD_LOG_INFO;
 	c->admin_token_file[0] = '\0';
 	c->test_hooks = false;
@@ -342,6 +342,7 @@ static const struct {
 };
 
 /* Split "--flag=value" or take the next argument; NULL value when missing. */
+// cppcheck-suppress constParameter ; argv keeps main()'s type
 static const char *flag_value(int argc, char *const argv[], int *i, const char *flag)
 {
 	const char *arg = argv[*i];

@@ -54,23 +54,32 @@ static uint64_t ops_digest(const uint32_t *ops, uint32_t nops)
 	return h;
 }
 
+/* Insertion sort: at most SLOT_CRED_MAX_GIDS entries. */
+static void sort_gids(uint32_t *gids, uint32_t n)
+{
+	for (uint32_t i = 1; i < n; i++) {
+		uint32_t g = gids[i], j = i;
+
+		for (; j > 0 && gids[j - 1] > g; j--)
+			gids[j] = gids[j - 1];
+		gids[j] = g;
+	}
+}
+
 /* Copy cred with its gids sorted (a multiset compare) and unused entries zeroed. */
 static void cred_normalise(struct slot_cred *out, const struct slot_cred *in)
 {
-	uint32_t n = in->ngids < SLOT_CRED_MAX_GIDS ? in->ngids : SLOT_CRED_MAX_GIDS;
+	uint32_t n = in->ngids;
 
+	if (n > SLOT_CRED_MAX_GIDS)
+		n = SLOT_CRED_MAX_GIDS;
 	memset(out, 0, sizeof(*out));
 	out->flavor = in->flavor;
 	out->uid = in->uid;
 	out->gid = in->gid;
 	out->ngids = n;
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t g = in->gids[i], j = i;
-
-		for (; j > 0 && out->gids[j - 1] > g; j--)
-			out->gids[j] = out->gids[j - 1];
-		out->gids[j] = g;
-	}
+	memcpy(out->gids, in->gids, n * sizeof(out->gids[0]));
+	sort_gids(out->gids, n);
 }
 
 static void key_from_request(struct slot_key *out, const struct replay_key *in)
@@ -140,20 +149,19 @@ void slot_table_free(struct slot_table *t)
 /* ---- retirement (RFC 8881 s2.10.6.1) ---- */
 
 /*
- * Retire the idle slots above cut: they answer BADSLOT from now on and their
- * caches go, together (SES-20). A slot still in progress stays live until a
- * later acknowledgement, so no executing request loses its cache.
+ * Retire the slots above cut: they answer BADSLOT from now on and their caches
+ * go, together (SES-20). A slot still in progress, and every slot below it,
+ * stays live and intact until a later acknowledgement: the boundary is one id.
  */
 static void retire_above(struct slot_table *t, uint32_t cut)
 {
 	uint32_t live = cut;
 
-	for (uint32_t i = cut + 1; i <= t->live_highest; i++) {
+	for (uint32_t i = cut + 1; i <= t->live_highest; i++)
 		if (t->slots[i].busy)
 			live = i;
-		else
-			slot_reset(t, &t->slots[i]);
-	}
+	for (uint32_t i = live + 1; i <= t->live_highest; i++)
+		slot_reset(t, &t->slots[i]);
 	t->live_highest = live;
 	if (t->enforced > live)
 		t->enforced = live;
@@ -221,8 +229,8 @@ enum seq_outcome slot_table_begin(struct slot_table *t, uint32_t slotid, uint32_
 				  uint32_t highest_slotid, const struct replay_key *key,
 				  const uint8_t **cached, size_t *cached_len)
 {
-	const uint8_t *dummy_bytes;
-	size_t dummy_len;
+	const uint8_t *dummy_bytes = NULL;
+	size_t dummy_len = 0;
 	const struct slot *s;
 
 	cached = cached ? cached : &dummy_bytes;

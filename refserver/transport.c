@@ -20,8 +20,8 @@
 
 #include "recmark.h"
 
-#define READ_CHUNK (64u * 1024u)   /* one recv per readiness event */
-#define KEEP_BUFFER (64u * 1024u)  /* larger idle buffers are released */
+#define READ_CHUNK ((size_t)64 * 1024)   /* one recv per readiness event */
+#define KEEP_BUFFER ((size_t)64 * 1024)  /* larger idle buffers are released */
 #define MAX_EVENTS 64
 #define ACCEPTS_PER_EVENT 64
 #define ACCEPT_PAUSE_MS 100        /* after EMFILE and friends */
@@ -584,7 +584,7 @@ int transport_run_once(struct transport *t, int timeout_ms)
 	return n < 0 ? 0 : n;
 }
 
-int transport_run(struct transport *t, volatile sig_atomic_t *stop)
+int transport_run(struct transport *t, const volatile sig_atomic_t *stop)
 {
 	while (!*stop)
 		if (transport_run_once(t, 200) < 0)
@@ -601,7 +601,7 @@ static void apply_defaults(struct transport_opts *o)
 	if (!o->max_connections)
 		o->max_connections = 1024;
 	if (!o->max_record)
-		o->max_record = 4u * 1024u * 1024u;
+		o->max_record = (size_t)4 * 1024 * 1024;
 	if (o->max_record > RM_LENGTH_MASK)
 		o->max_record = RM_LENGTH_MASK;
 	if (!o->max_fragments)
@@ -639,16 +639,22 @@ static int bind_listener(struct transport *t, char *err, size_t errlen)
 
 static int read_port(struct transport *t, char *err, size_t errlen)
 {
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = {0};
 	socklen_t sl = sizeof(ss);
 
 	if (getsockname(t->lfd, (struct sockaddr *)&ss, &sl) != 0) {
 		snprintf(err, errlen, "getsockname: %s", strerror(errno));
 		return -1;
 	}
-	t->port = ntohs(ss.ss_family == AF_INET6
-				? ((struct sockaddr_in6 *)(void *)&ss)->sin6_port
-				: ((struct sockaddr_in *)(void *)&ss)->sin_port);
+	if (ss.ss_family == AF_INET6) {
+		struct sockaddr_in6 s6;
+		memcpy(&s6, &ss, sizeof(s6));
+		t->port = ntohs(s6.sin6_port);
+	} else {
+		struct sockaddr_in s4;
+		memcpy(&s4, &ss, sizeof(s4));
+		t->port = ntohs(s4.sin_port);
+	}
 	return 0;
 }
 
@@ -659,7 +665,7 @@ static int setup(struct transport *t, char *err, size_t errlen)
 
 	while (nhash < 2 * (size_t)t->o.max_connections)
 		nhash *= 2;
-	t->hash = calloc(nhash, sizeof(*t->hash));
+	t->hash = calloc(nhash, sizeof(struct conn *));
 	t->hmask = nhash - 1;
 	if (!t->hash) {
 		snprintf(err, errlen, "out of memory");

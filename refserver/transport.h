@@ -25,9 +25,10 @@
  *     non-final fragments add no bytes, so the byte limit never stops
  *     them and, arriving steadily, they would keep the idle timer reset:
  *     the fragment cap is what ends them (TRANSPORT_CLOSE_TOO_MANY_FRAGMENTS);
- *   - no byte received for idle_timeout_ms, whether between records or
- *     half-way through one (TRANSPORT_CLOSE_IDLE). A peer trickling one
- *     byte per period is not caught; max_connections bounds what it costs;
+ *   - no byte received or sent for idle_timeout_ms, whether between
+ *     records or half-way through one (TRANSPORT_CLOSE_IDLE). A peer
+ *     trickling one byte per period is not caught; max_connections bounds
+ *     what it costs;
  *   - queued reply bytes that would exceed max_output because the peer does
  *     not read (TRANSPORT_CLOSE_OUTPUT_FULL);
  *   - connections beyond max_connections are accepted and closed at once
@@ -52,7 +53,7 @@ struct transport_opts {
 	unsigned max_connections;  /* 0: 1024 */
 	size_t max_record;         /* record payload limit; 0: 4 MiB */
 	unsigned max_fragments;    /* fragments per record; 0: 4096 */
-	unsigned idle_timeout_ms;  /* 0: never */
+	unsigned idle_timeout_ms;  /* no byte moved either way for this long; 0: never */
 	size_t max_output;         /* queued reply bytes per connection; 0: max_record + 4 */
 	/* Log sink; NULL discards. msg is one line without a newline. */
 	void (*log)(void *log_ctx, enum transport_log_level level, const char *msg);
@@ -82,9 +83,10 @@ struct transport_handler {
 	/* A connection was accepted; peer is "addr:port". May be NULL. */
 	void (*on_open)(void *ctx, uint64_t conn_id, const char *peer);
 	/*
-	 * One whole record (rec valid only during the call). To reply, set *reply
-	 * to a malloc'd buffer of *reply_len bytes: the transport owns it from
-	 * then on, whatever the action, and record-marks it as one fragment.
+	 * One whole record (rec valid only during the call, never NULL, len may
+	 * be 0). To reply, set *reply to a malloc'd buffer of *reply_len bytes:
+	 * the transport owns it from then on, whatever the action, and
+	 * record-marks it as one fragment.
 	 */
 	enum transport_action (*on_record)(void *ctx, uint64_t conn_id, const uint8_t *rec,
 					   size_t len, uint8_t **reply, size_t *reply_len);
@@ -125,7 +127,7 @@ uint16_t transport_port(const struct transport *t);
  */
 int transport_run_once(struct transport *t, int timeout_ms);
 /* Loop until *stop becomes non-zero (checked at least every 200 ms). Returns 0, or -1 as above. */
-int transport_run(struct transport *t, volatile sig_atomic_t *stop);
+int transport_run(struct transport *t, const volatile sig_atomic_t *stop);
 
 /*
  * Queue one record for conn_id (copied, record-marked). Returns 0, or -1 when

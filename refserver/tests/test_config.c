@@ -10,15 +10,17 @@
 /* Apply text as a config file named "t.conf" over the defaults; err gets the message. */
 static int read_text(struct refd_config *c, const char *text, char *err, size_t n)
 {
-	FILE *f = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
-	int rc;
+	char *copy = strdup(text);
+	FILE *f = copy ? fmemopen(copy, strlen(copy), "r") : NULL;
+	int rc = -2;
 
 	refd_config_defaults(c);
 	err[0] = '\0';
-	if (!f)
-		return -2;
-	rc = refd_config_read(c, f, "t.conf", err, n);
-	fclose(f);
+	if (f) {
+		rc = refd_config_read(c, f, "t.conf", err, n);
+		fclose(f);
+	}
+	free(copy);
 	return rc;
 }
 
@@ -205,13 +207,13 @@ static void test_validate(void)
 
 /* Run the flag parser over the defaults; argv[0] is supplied. */
 static int run_args(struct refd_config *c, struct refd_args *a, char *err, size_t n,
-		    const char *const *args)
+		    char *const *args)
 {
 	char *argv[16] = {"nfs41refd"};
 	int argc = 1;
 
 	while (args[argc - 1] && argc < 15) {
-		argv[argc] = (char *)(uintptr_t)args[argc - 1];
+		argv[argc] = args[argc - 1];
 		argc++;
 	}
 	refd_config_defaults(c);
@@ -230,7 +232,7 @@ static void test_flags_override(void)
 		   "temp"))
 		return;
 	{
-		const char *args[] = {"--port", "3000",        "--set",   "lease_seconds=7",
+		char *args[] = {"--port", "3000",        "--set",   "lease_seconds=7",
 				      "--config", path,        "--listen=::1", "--admin-port=0",
 				      "--lease", "8",          "--print-config", NULL};
 		CHECK(run_args(&c, &a, err, sizeof(err), args) == 0, "args: %s", err);
@@ -242,7 +244,7 @@ static void test_flags_override(void)
 	CHECK(a.print_config && !a.help && a.config_path && strcmp(a.config_path, path) == 0,
 	      "args");
 	{
-		const char *args[] = {"--config=" "/nonexistent/x", NULL};
+		char *args[] = {"--config=" "/nonexistent/x", NULL};
 		CHECK(run_args(&c, &a, err, sizeof(err), args) == -1 &&
 			      strcmp(err, "/nonexistent/x: cannot open: No such file or directory") == 0,
 		      "got '%s'", err);
@@ -253,7 +255,8 @@ static void test_flags_override(void)
 static void test_flag_errors(void)
 {
 	static const struct {
-		const char *args[4], *want;
+		char *args[4];
+		const char *want;
 	} cases[] = {
 		{{"--port", NULL}, "--port: missing value"},
 		{{"--port", "x", NULL}, "--port: 'x' is not a number"},
@@ -282,7 +285,7 @@ static void test_flag_errors(void)
 		      "case %zu: rc %d, got '%s', want '%s'", i, rc, err, cases[i].want);
 	}
 	{
-		const char *args[] = {"--set", "--config", "--help", NULL};
+		char *args[] = {"--set", "--config", "--help", NULL};
 		CHECK(run_args(&c, &a, err, sizeof(err), args) == -1 &&
 			      strcmp(err, "--set: expected key=value, got '--config'") == 0,
 		      "a flag's value is not a flag: '%s'", err);

@@ -428,6 +428,34 @@ static void test_false_retry_uncached(void)
 	slot_table_free(&t);
 }
 
+static void test_gids_clamped(void)
+{
+	struct slot_table t;
+	struct replay_key a = key_of(1000, true), b;
+
+	/* authsys_parms.gids<16>: a decoder never yields more; if one did, the
+	 * first 16 are the key and a count above 16 reads as 16. */
+	for (uint32_t i = 0; i < SLOT_CRED_MAX_GIDS; i++)
+		a.cred.gids[i] = 16 - i;
+	a.cred.ngids = 40;
+	b = a;
+	b.cred.ngids = SLOT_CRED_MAX_GIDS;
+	table(&t, NSLOTS);
+	run(&t, 0, 1, &a);
+	expect_replay(&t, 0, 1, &b);
+	b.cred.gids[15] = 99;
+	EXPECT(&t, 0, 1, 0, &b, SEQ_FALSE_RETRY);
+	b = a, b.cred.ngids = 15;
+	EXPECT(&t, 0, 1, 0, &b, SEQ_FALSE_RETRY);
+	/* Duplicates count: {5, 5} is not {5, 6}. */
+	a.cred.ngids = 2, a.cred.gids[0] = 5, a.cred.gids[1] = 5;
+	b = a, b.cred.gids[1] = 6;
+	run(&t, 1, 1, &a);
+	EXPECT(&t, 1, 1, 1, &b, SEQ_FALSE_RETRY);
+	expect_replay(&t, 1, 1, &a);
+	slot_table_free(&t);
+}
+
 /* ---- in progress, finish, abort ----------------------------------------- */
 
 static void test_delay_in_progress(void)
@@ -645,12 +673,13 @@ static void test_retire_on_acknowledgement(void)
 	EXPECT(&t, 1, 2, 3, &k, SEQ_NEW);
 	CHECK(slot_table_highest(&t) == 5, "highest %u, expected 5 (slot 5 busy)",
 	      slot_table_highest(&t));
-	/* ... SES-20: retired slots answer BADSLOT for new requests and replays alike. */
-	EXPECT(&t, 4, 2, 3, &k, SEQ_BADSLOT);
-	EXPECT(&t, 4, 1, 3, &k, SEQ_BADSLOT);
+	/* ... SES-20: retired slots answer BADSLOT for new requests and replays alike;
+	 * slot 4, below the busy slot, stays live and intact. */
 	EXPECT(&t, 7, 1, 3, &k, SEQ_BADSLOT);
 	EXPECT(&t, 6, 2, 3, &k, SEQ_BADSLOT);
 	expect_slot(&t, 7, SLOT_NEVER_USED, 0);
+	expect_slot(&t, 6, SLOT_NEVER_USED, 0);
+	expect_replay(&t, 4, 1, &k);
 	/* The busy slot finishes and its reply is served until the next acknowledgement. */
 	slot_table_finish(&t, 5, NULL, 0, true);
 	slot_table_finish(&t, 1, NULL, 0, true);
@@ -659,6 +688,8 @@ static void test_retire_on_acknowledgement(void)
 	slot_table_finish(&t, 2, NULL, 0, true);
 	CHECK(slot_table_highest(&t) == 3, "highest %u, expected 3", slot_table_highest(&t));
 	EXPECT(&t, 5, 2, 3, &k, SEQ_BADSLOT);
+	EXPECT(&t, 4, 1, 3, &k, SEQ_BADSLOT);
+	EXPECT(&t, 4, 2, 3, &k, SEQ_BADSLOT);
 	/* Growing again: re-grown slots are fresh (catalogue s15 item 13). */
 	slot_table_set_target(&t, 100);
 	CHECK(slot_table_target(&t) == NSLOTS - 1 && slot_table_highest(&t) == NSLOTS - 1,
@@ -855,6 +886,7 @@ void tests_register(void)
 		{"uncached replies: RETRY_UNCACHED, slot advances", test_uncached},
 		{"false retry by credential, ops, cachethis", test_false_retry},
 		{"false retry checked before uncached", test_false_retry_uncached},
+		{"gids: a multiset of at most 16", test_gids_clamped},
 		{"DELAY while in progress", test_delay_in_progress},
 		{"abort restores the slot", test_abort_restores},
 		{"ca_maxresponsesize_cached boundary", test_finish_limits},

@@ -1,0 +1,173 @@
+/*
+ * main.c - nfs41refd: the configuration, the transport's event loop feeding the state machine,
+ * the reaper on a timer, and a clean stop on SIGTERM or SIGINT.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "sm.h"
+#include "transport.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+struct refd {
+	struct refd_config cfg;
+	struct sm *sm;
+	struct transport *t;
+};
+
+static uint64_t monotonic_ms(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void log_line(void *ctx, enum transport_log_level level, const char *msg)
+{
+	static const char *const names[] = {"error", "warn", "info", "debug"};
+	const struct refd *r = ctx;
+
+	if ((int)level <= (int)r->cfg.log_level)
+		fprintf(stderr, "nfs41refd: %s: %s\n", names[level], msg);
+}
+
+static enum transport_action on_record(void *ctx, uint64_t conn, const uint8_t *rec, size_t len,
+				       uint8_t **reply, size_t *reply_len)
+{
+	struct refd *r = ctx;
+
+	switch (sm_handle(r->sm, conn, rec, len, reply, reply_len)) {
+	case SM_REPLY: return TRANSPORT_REPLY;
+	case SM_NOTHING: return TRANSPORT_NONE;
+	case SM_CLOSE: break;
+	}
+	return TRANSPORT_CLOSE;
+}
+
+static void on_open(void *ctx, uint64_t conn, const char *peer)
+{
+	struct refd *r = ctx;
+
+	(void)peer;
+	sm_conn_open(r->sm, conn);
+}
+
+static void on_close(void *ctx, uint64_t conn, enum transport_close_reason why)
+{
+	struct refd *r = ctx;
+
+	(void)why;
+	sm_conn_close(r->sm, conn);
+}
+
+static void limits_from_config(const struct refd_config *c, struct sm_limits *l)
+{
+	sm_limits_default(l);
+	l->lease_seconds = c->lease_seconds;
+	l->max_clients = c->max_clients;
+	l->max_sessions_per_client = c->max_sessions_per_client;
+	l->max_fore_slots = c->max_fore_slots;
+	l->max_back_slots = c->max_back_slots;
+	l->max_ops = c->max_ops;
+	l->max_request_size = c->max_request_size;
+	l->max_response_size = c->max_response_size;
+	l->max_response_size_cached = c->max_response_size_cached;
+	l->max_conns_per_session = c->max_conns_per_session;
+	l->unconfirmed_seconds = refd_config_unconfirmed_timeout(c);
+	l->reply_cache_cap = c->reply_cache_bytes;
+}
+
+static int start(struct refd *r)
+{
+	struct sm_limits l;
+	struct sm_clock clock = {.now_ms = monotonic_ms};
+	struct transport_opts o = {.listen_addr = r->cfg.listen, .port = (uint16_t)r->cfg.port,
+				   .max_connections = r->cfg.max_connections,
+				   .max_record = r->cfg.max_record_size,
+				   .max_fragments = r->cfg.max_record_fragments,
+				   .idle_timeout_ms = r->cfg.idle_timeout_seconds * 1000,
+				   .log = log_line, .log_ctx = r};
+	struct transport_handler h = {.ctx = r, .on_open = on_open, .on_record = on_record,
+				      .on_close = on_close};
+	char err[256];
+
+	limits_from_config(&r->cfg, &l);
+	r->sm = sm_new(&l, &clock);
+	if (!r->sm) {
+		fprintf(stderr, "nfs41refd: out of memory\n");
+		return -1;
+	}
+	r->t = transport_new(&o, &h, err, sizeof(err));
+	if (!r->t) {
+		fprintf(stderr, "nfs41refd: %s\n", err);
+		return -1;
+	}
+	/* One machine-readable line for scripts (ci/quickstart, tests): port=N */
+	printf("port=%u\n", transport_port(r->t));
+	fflush(stdout);
+	fprintf(stderr, "nfs41refd: serving NFSv4.1 on %s:%u, lease %u s\n", r->cfg.listen,
+		transport_port(r->t), r->cfg.lease_seconds);
+	return 0;
+}
+
+/* The loop: the transport's events, and the reaper every reaper_period (RFC 8881 s8.3). */
+static void serve(struct refd *r)
+{
+	uint64_t period = (uint64_t)r->cfg.reaper_period_seconds * 1000, next = monotonic_ms(NULL);
+
+	while (!stop_requested) {
+		uint64_t now = monotonic_ms(NULL);
+		if (now >= next) {
+			sm_reap(r->sm);
+			next = now + (period ? period : 1000);
+		}
+		if (transport_run_once(r->t, (int)(next - now < 1000 ? next - now : 1000)) < 0)
+			break;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct refd r = {0};
+	struct refd_args args = {0};
+	struct sigaction sa = {.sa_handler = on_signal};
+	char err[512];
+
+	refd_config_defaults(&r.cfg);
+	if (refd_config_from_args(&r.cfg, argc, argv, &args, err, sizeof(err)) != 0) {
+		fprintf(stderr, "nfs41refd: %s\n(nfs41refd --help for usage)\n", err);
+		return 64;
+	}
+	if (args.help) {
+		refd_config_usage(stdout, argv[0]);
+		return 0;
+	}
+	if (args.print_config) {
+		refd_config_print(stdout, &r.cfg);
+		return 0;
+	}
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	int rc = start(&r);
+
+	if (rc == 0)
+		serve(&r);
+	transport_free(r.t);
+	sm_free(r.sm);
+	fprintf(stderr, "nfs41refd: stopped\n");
+	return rc == 0 ? 0 : 1;
+}

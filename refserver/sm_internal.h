@@ -1,0 +1,143 @@
+/*
+ * sm_internal.h - the state machine's records, shared by sm_*.c (not API).
+ *
+ * sm.c: RPC-level checks and the record entry point; sm_compound.c: COMPOUND
+ * rules and the op dispatch; sm_client.c: client records and EXCHANGE_ID;
+ * sm_pseudofs.c: the read-only pseudo-root. All state lives in struct sm.
+ */
+#ifndef NFS41_REFSERVER_SM_INTERNAL_H
+#define NFS41_REFSERVER_SM_INTERNAL_H
+
+#include "slot_table.h"
+#include "sm.h"
+#include "wire.h"
+
+/* AUTH_SYS principal equality: flavor + uid + gid + gids (catalogue section 17). */
+struct sm_principal {
+	uint32_t flavor;
+	uint32_t uid, gid;
+	uint32_t ngids;
+	uint32_t gids[ONCRPC_MAX_GIDS];
+};
+
+struct sm_client {
+	uint64_t clientid;
+	uint8_t *owner; /* co_ownerid */
+	uint32_t owner_len;
+	uint8_t verifier[NFS4_VERIFIER_SIZE];
+	struct sm_principal principal;
+	bool confirmed;
+	uint32_t eir_sequenceid;  /* what EXCHANGE_ID reported: the first csa_sequence */
+	uint64_t lease_expiry_ms; /* renewed by SEQUENCE and confirmation (RFC 8881 s8.3) */
+	uint64_t created_ms;
+	uint32_t nsessions;
+	bool reclaim_complete;
+	/* The CREATE_SESSION slot (s18.36.4): last csa_sequence and its cached result. */
+	uint32_t cs_seqid;
+	bool cs_used;
+	uint32_t cs_status;
+	struct CREATE_SESSION4resok cs_reply;
+	struct sm_client *next;
+};
+
+struct sm_binding {
+	uint64_t conn;
+	uint32_t dir; /* CDFS4_FORE / CDFS4_BACK bits */
+};
+
+struct sm_session {
+	uint8_t id[NFS4_SESSIONID_SIZE];
+	struct sm_client *client;
+	struct channel_attrs4 fore, back;
+	uint32_t flags;
+	struct slot_table slots;
+	struct sm_binding *conns; /* max_conns_per_session entries */
+	uint32_t nconns;
+	uint64_t created_ms, last_used_ms;
+	struct sm_session *next;
+};
+
+#define SM_SCRATCH 16384
+
+/* The current request: what an op handler may read and change. */
+struct sm_request {
+	uint64_t conn;
+	const struct oncrpc_call *call;
+	struct sm_principal principal;
+	size_t record_len;       /* the request's size, for ca_maxrequestsize (s18.36.3) */
+	bool has_fh;             /* current filehandle (pseudo-root) */
+	uint32_t fh;             /* pseudo-root node index */
+	struct sm_session *session; /* the SEQUENCE's session; NULL once destroyed */
+	uint32_t slot;           /* the SEQUENCE's slot, to finish with the reply */
+	bool cachethis;
+	bool slot_begun;         /* slot_table_begin() said NEW: finish or abort it */
+	bool retry_uncached;     /* a true retry of an uncached reply (s2.10.6.1.3) */
+	const uint8_t *replay;   /* a reply from the cache: send these bytes as the result */
+	size_t replay_len;
+	uint8_t scratch[SM_SCRATCH]; /* result bytes the reply's slices point into */
+	size_t scratch_used;
+};
+
+/* n bytes of the request's scratch space, or NULL when it is full. */
+uint8_t *sm_scratch(struct sm_request *rq, size_t n);
+
+struct sm {
+	struct sm_limits limits;
+	struct sm_clock clock;
+	uint64_t boot_id;         /* server incarnation: in clientids and the server owner */
+	uint32_t next_client;
+	char server_owner[48];
+	struct sm_client *clients;
+	struct sm_session *sessions;
+	uint64_t next_session;
+	struct sm_stats stats;
+};
+
+uint64_t sm_now(const struct sm *s);
+
+/* sm_compound.c */
+void sm_compound(struct sm *s, struct sm_request *rq, const struct COMPOUND4args *args,
+		 struct COMPOUND4res *res);
+
+/* sm_client.c */
+uint32_t sm_exchange_id(struct sm *s, struct sm_request *rq, const struct EXCHANGE_ID4args *a,
+			struct EXCHANGE_ID4resok *r);
+struct sm_client *sm_client_find(struct sm *s, uint64_t clientid);
+void sm_client_remove(struct sm *s, struct sm_client *gone);
+/* Another confirmed record of c's owner (an earlier incarnation), or NULL. */
+struct sm_client *sm_client_confirmed_owner(struct sm *s, const struct sm_client *c);
+
+/* sm_session.c */
+struct sm_session *sm_session_find(struct sm *s, const uint8_t id[NFS4_SESSIONID_SIZE]);
+bool sm_session_bind(struct sm *s, struct sm_session *x, uint64_t conn, uint32_t dir);
+bool sm_session_bound(struct sm_session *x, uint64_t conn);
+void sm_conn_unbind_all(struct sm *s, uint64_t conn);
+uint32_t sm_status_flags(struct sm *s, const struct sm_client *c);
+bool sm_client_expired(const struct sm *s, const struct sm_client *c);
+void sm_sessions_free(struct sm *s);
+uint32_t sm_create_session(struct sm *s, struct sm_request *rq,
+			   const struct CREATE_SESSION4args *a, struct CREATE_SESSION4resok *r);
+uint32_t sm_destroy_session(struct sm *s, struct sm_request *rq,
+			    const struct DESTROY_SESSION4args *a, bool last_op);
+uint32_t sm_bind_conn(struct sm *s, struct sm_request *rq, const struct BIND_CONN_TO_SESSION4args *a,
+		      struct BIND_CONN_TO_SESSION4resok *r);
+uint32_t sm_destroy_clientid(struct sm *s, const struct DESTROY_CLIENTID4args *a);
+uint32_t sm_reclaim_complete(struct sm_request *rq, const struct RECLAIM_COMPLETE4args *a);
+
+/* sm_sequence.c */
+uint32_t sm_sequence(struct sm *s, struct sm_request *rq, const struct COMPOUND4args *args,
+		     struct SEQUENCE4resok *r);
+/* After the COMPOUND ran: cache (or not) its encoded result on the SEQUENCE's slot. */
+void sm_sequence_finish(struct sm *s, struct sm_request *rq, const uint8_t *res, size_t len);
+void sm_clients_free(struct sm *s);
+bool sm_principal_equal(const struct sm_principal *a, const struct sm_principal *b);
+
+/* sm_pseudofs.c */
+uint32_t sm_putrootfh(struct sm_request *rq);
+uint32_t sm_putfh(struct sm_request *rq, const struct PUTFH4args *a);
+uint32_t sm_getfh(struct sm_request *rq, struct GETFH4resok *r);
+uint32_t sm_lookup(struct sm_request *rq, const struct LOOKUP4args *a);
+uint32_t sm_getattr(struct sm *s, struct sm_request *rq, const struct GETATTR4args *a,
+		    struct GETATTR4resok *r);
+
+#endif

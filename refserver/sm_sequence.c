@@ -1,0 +1,135 @@
+/*
+ * sm_sequence.c - SEQUENCE (RFC 8881 s18.46): the session, the size limits, then the slot's
+ * verdict (slot_table.c) before anything runs; caching the COMPOUND's result afterwards.
+ */
+#include "sm_internal.h"
+
+#include <string.h>
+
+static void replay_key(const struct sm_request *rq, const struct COMPOUND4args *args,
+		       uint32_t *ops, struct replay_key *k)
+{
+	const struct sm_principal *p = &rq->principal;
+
+	memset(k, 0, sizeof(*k));
+	k->cred.flavor = p->flavor;
+	k->cred.uid = p->uid;
+	k->cred.gid = p->gid;
+	k->cred.ngids = p->ngids;
+	memcpy(k->cred.gids, p->gids, sizeof(k->cred.gids));
+	k->cachethis = args->argarray[0].u.sequence.sa_cachethis;
+	k->nops = args->argarray_len;
+	for (uint32_t i = 0; i < args->argarray_len; i++)
+		ops[i] = args->argarray[i].op;
+	k->opcodes = ops;
+}
+
+static void fill(struct sm *s, const struct sm_session *x, const struct SEQUENCE4args *a,
+		 struct SEQUENCE4resok *r)
+{
+	memcpy(r->sr_sessionid, x->id, NFS4_SESSIONID_SIZE); /* SEQ-01 */
+	r->sr_sequenceid = a->sa_sequenceid;
+	r->sr_slotid = a->sa_slotid;
+	r->sr_highest_slotid = slot_table_highest(&x->slots);
+	r->sr_target_highest_slotid = slot_table_target(&x->slots);
+	r->sr_status_flags = sm_status_flags(s, x->client);
+}
+
+/*
+ * A cached reply is resent byte for byte, except sr_status_flags, which say how things are now
+ * (s2.10.6.1.1, SES-22). The SEQUENCE resok sits at a fixed offset after the tag.
+ */
+static void replay(struct sm *s, struct sm_request *rq, const struct sm_session *x,
+		   const uint8_t *cached, size_t len)
+{
+	uint8_t *copy = sm_scratch(rq, len);
+	size_t taglen, at;
+	uint32_t flags = sm_status_flags(s, x->client);
+
+	rq->replay = cached;
+	rq->replay_len = len;
+	if (!copy || len < 8)
+		return;
+	memcpy(copy, cached, len);
+	taglen = (size_t)copy[4] << 24 | (size_t)copy[5] << 16 | (size_t)copy[6] << 8 | copy[7];
+	at = 8 + ((taglen + 3) & ~(size_t)3) + 4 + 8 + NFS4_SESSIONID_SIZE + 16;
+	if (at + 4 <= len) {
+		for (int i = 0; i < 4; i++)
+			copy[at + (size_t)i] = (uint8_t)(flags >> (24 - 8 * i));
+		rq->replay = copy;
+	}
+}
+
+uint32_t sm_sequence(struct sm *s, struct sm_request *rq, const struct COMPOUND4args *args,
+		     struct SEQUENCE4resok *r)
+{
+	const struct SEQUENCE4args *a = &args->argarray[0].u.sequence;
+	struct sm_session *x = sm_session_find(s, a->sa_sessionid);
+	uint32_t ops[4096];
+	struct replay_key key;
+	const uint8_t *cached;
+	size_t cached_len;
+
+	if (!x)
+		return NFS4ERR_BADSESSION; /* SEQ-02 */
+	if (sm_client_expired(s, x->client)) {
+		sm_reap(s); /* lease over: its state is gone, as if the reaper had run (SEQ-08) */
+		return NFS4ERR_BADSESSION;
+	}
+	/* Size errors on SEQUENCE leave nothing executed and the slot untouched (SEQ-18). */
+	if (args->argarray_len > x->fore.ca_maxoperations)
+		return NFS4ERR_TOO_MANY_OPS; /* CMP-12 */
+	if (rq->record_len > x->fore.ca_maxrequestsize)
+		return NFS4ERR_REQ_TOO_BIG; /* CMP-13 */
+	if (!sm_session_bound(x, rq->conn))
+		sm_session_bind(s, x, rq->conn, CDFS4_FORE); /* SP4_NONE binds implicitly (SES-08) */
+	replay_key(rq, args, ops, &key);
+	switch (slot_table_begin(&x->slots, a->sa_slotid, a->sa_sequenceid, a->sa_highest_slotid,
+				 &key, &cached, &cached_len)) {
+	case SEQ_BADSLOT: return NFS4ERR_BADSLOT;           /* SEQ-03 */
+	case SEQ_DELAY: return NFS4ERR_DELAY;               /* SES-34, catalogue s17 */
+	case SEQ_BAD_HIGH_SLOT: return NFS4ERR_BAD_HIGH_SLOT; /* SES-19 */
+	case SEQ_MISORDERED:
+		s->stats.misordered++;
+		return NFS4ERR_SEQ_MISORDERED; /* SES-14, SES-15 */
+	case SEQ_FALSE_RETRY:
+		s->stats.false_retries++;
+		return NFS4ERR_SEQ_FALSE_RETRY; /* SES-31, SES-32 */
+	case SEQ_REPLAY:
+		s->stats.replays_served++;
+		replay(s, rq, x, cached, cached_len); /* SES-25 */
+		return NFS4_OK;
+	case SEQ_RETRY_UNCACHED:
+		s->stats.replays_served++;
+		rq->retry_uncached = true; /* SES-27 */
+		fill(s, x, a, r);
+		return NFS4_OK;
+	case SEQ_NEW:
+		break;
+	}
+	rq->session = x;
+	rq->slot = a->sa_slotid;
+	rq->cachethis = a->sa_cachethis;
+	rq->slot_begun = true;
+	x->last_used_ms = sm_now(s);
+	x->client->lease_expiry_ms = x->last_used_ms + (uint64_t)s->limits.lease_seconds * 1000;
+	fill(s, x, a, r);
+	return NFS4_OK;
+}
+
+void sm_sequence_finish(struct sm *s, struct sm_request *rq, const uint8_t *res, size_t len)
+{
+	struct slot_table *t;
+	bool cache;
+
+	if (!rq->slot_begun || !rq->session)
+		return; /* no new request, or its session was destroyed by the COMPOUND itself */
+	t = &rq->session->slots;
+	/* A reply too big to cache is kept as "not cached": a retry gets RETRY_UNCACHED_REP. */
+	cache = rq->cachethis && slot_table_fits_cache(t, len);
+	if (slot_table_finish(t, rq->slot, res, len, cache) == SLOT_FINISH_NOMEM)
+		slot_table_finish(t, rq->slot, res, len, false);
+	s->stats.reply_cache_bytes = 0;
+	for (struct sm_session *x = s->sessions; x; x = x->next)
+		s->stats.reply_cache_bytes += slot_table_cached_bytes(&x->slots);
+}

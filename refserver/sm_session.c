@@ -1,0 +1,349 @@
+/*
+ * sm_session.c - sessions: CREATE_SESSION (RFC 8881 s18.36, phases 1-4), DESTROY_SESSION
+ * (s18.37), BIND_CONN_TO_SESSION (s18.34), DESTROY_CLIENTID (s18.50), RECLAIM_COMPLETE
+ * (s18.51), the connections bound to each session, and the reaper.
+ */
+#include "sm_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MIN_MSG_SIZE 128u /* below this no SEQUENCE fits: NFS4ERR_TOOSMALL (s18.36.3) */
+#define CSA_FLAGS_DEFINED                                                                      \
+	(CREATE_SESSION4_FLAG_PERSIST | CREATE_SESSION4_FLAG_CONN_BACK_CHAN |                   \
+	 CREATE_SESSION4_FLAG_CONN_RDMA)
+
+/* ---- lookup and connections ---------------------------------------------------------------- */
+
+struct sm_session *sm_session_find(struct sm *s, const uint8_t id[NFS4_SESSIONID_SIZE])
+{
+	for (struct sm_session *x = s->sessions; x; x = x->next)
+		if (!memcmp(x->id, id, NFS4_SESSIONID_SIZE))
+			return x;
+	return NULL;
+}
+
+static struct sm_binding *binding_of(struct sm_session *x, uint64_t conn)
+{
+	for (uint32_t i = 0; i < x->nconns; i++)
+		if (x->conns[i].conn == conn)
+			return &x->conns[i];
+	return NULL;
+}
+
+/* Bind conn for dir (CDFS4_*); false when the session's connection cap is reached. */
+bool sm_session_bind(struct sm *s, struct sm_session *x, uint64_t conn, uint32_t dir)
+{
+	struct sm_binding *b = binding_of(x, conn);
+
+	if (b) {
+		b->dir |= dir;
+		return true;
+	}
+	if (x->nconns >= s->limits.max_conns_per_session)
+		return false;
+	x->conns[x->nconns++] = (struct sm_binding){conn, dir};
+	return true;
+}
+
+bool sm_session_bound(struct sm_session *x, uint64_t conn) { return binding_of(x, conn) != NULL; }
+
+void sm_conn_unbind_all(struct sm *s, uint64_t conn)
+{
+	for (struct sm_session *x = s->sessions; x; x = x->next) {
+		struct sm_binding *b = binding_of(x, conn);
+		if (b)
+			*b = x->conns[--x->nconns];
+	}
+}
+
+/* SEQ4_STATUS_CB_PATH_DOWN until some session of the client has a back channel (s17, SEQ-12). */
+uint32_t sm_status_flags(struct sm *s, const struct sm_client *c)
+{
+	for (struct sm_session *x = s->sessions; x; x = x->next)
+		for (uint32_t i = 0; x->client == c && i < x->nconns; i++)
+			if (x->conns[i].dir & CDFS4_BACK)
+				return 0;
+	return SEQ4_STATUS_CB_PATH_DOWN;
+}
+
+static void session_destroy(struct sm *s, struct sm_session *x)
+{
+	for (struct sm_session **p = &s->sessions; *p; p = &(*p)->next) {
+		if (*p != x)
+			continue;
+		*p = x->next;
+		x->client->nsessions--;
+		slot_table_free(&x->slots);
+		free(x->conns);
+		free(x);
+		s->stats.sessions_active--;
+		s->stats.sessions_destroyed++;
+		return;
+	}
+}
+
+static void client_destroy(struct sm *s, struct sm_client *c)
+{
+	struct sm_session *x = s->sessions, *next;
+
+	for (; x; x = next) {
+		next = x->next;
+		if (x->client == c)
+			session_destroy(s, x);
+	}
+	sm_client_remove(s, c);
+}
+
+void sm_sessions_free(struct sm *s)
+{
+	while (s->sessions)
+		session_destroy(s, s->sessions);
+}
+
+/* ---- CREATE_SESSION ------------------------------------------------------------------------- */
+
+/* Arguments checked before phase 1 and never cached (catalogue s17, CS-16, CS-24, CS-25). */
+static uint32_t check_create_args(const struct CREATE_SESSION4args *a)
+{
+	const struct channel_attrs4 *f = &a->csa_fore_chan_attrs, *b = &a->csa_back_chan_attrs;
+	bool sec_ok = false;
+
+	if (a->csa_flags & ~CSA_FLAGS_DEFINED)
+		return NFS4ERR_INVAL;
+	if (f->ca_maxrequestsize < MIN_MSG_SIZE || f->ca_maxresponsesize < MIN_MSG_SIZE ||
+	    f->ca_maxoperations == 0 || f->ca_maxrequests == 0 || b->ca_maxrequests == 0 ||
+	    b->ca_maxoperations == 0)
+		return NFS4ERR_TOOSMALL;
+	for (uint32_t i = 0; i < a->csa_sec_parms_count && i < WIRE_MAX_CB_SEC; i++)
+		sec_ok |= a->csa_sec_parms[i].cb_secflavor != ONCRPC_RPCSEC_GSS;
+	/* No GSS context exists here, so a GSS-only list names handles we do not have (CS-32). */
+	return sec_ok || a->csa_sec_parms_count == 0 ? NFS4_OK : NFS4ERR_NOENT;
+}
+
+static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
+
+/* Never raise a value the client asked for (s18.36.3, CS-21..CS-28). */
+static void negotiate(const struct sm_limits *l, const struct CREATE_SESSION4args *a,
+		      struct CREATE_SESSION4resok *r)
+{
+	const struct channel_attrs4 *f = &a->csa_fore_chan_attrs, *b = &a->csa_back_chan_attrs;
+
+	r->csr_fore_chan_attrs = (struct channel_attrs4){
+		.ca_headerpadsize = 0,
+		.ca_maxrequestsize = min_u32(f->ca_maxrequestsize, l->max_request_size),
+		.ca_maxresponsesize = min_u32(f->ca_maxresponsesize, l->max_response_size),
+		.ca_maxresponsesize_cached =
+			min_u32(f->ca_maxresponsesize_cached, l->max_response_size_cached),
+		.ca_maxoperations = min_u32(f->ca_maxoperations, l->max_ops),
+		.ca_maxrequests = min_u32(f->ca_maxrequests, l->max_fore_slots)};
+	/* The back channel's counts are the client's to choose (catalogue s17, CS-27, CS-28). */
+	r->csr_back_chan_attrs = (struct channel_attrs4){
+		.ca_headerpadsize = 0,
+		.ca_maxrequestsize = min_u32(b->ca_maxrequestsize, l->max_request_size),
+		.ca_maxresponsesize = min_u32(b->ca_maxresponsesize, l->max_response_size),
+		.ca_maxresponsesize_cached =
+			min_u32(b->ca_maxresponsesize_cached, l->max_response_size_cached),
+		.ca_maxoperations = b->ca_maxoperations,
+		.ca_maxrequests = b->ca_maxrequests};
+	/* PERSIST and CONN_RDMA are never granted; CONN_BACK_CHAN when asked (CS-17..CS-19). */
+	r->csr_flags = a->csa_flags & CREATE_SESSION4_FLAG_CONN_BACK_CHAN;
+}
+
+static void new_sessionid(struct sm *s, uint8_t id[NFS4_SESSIONID_SIZE])
+{
+	uint64_t n = ++s->next_session;
+
+	for (int i = 0; i < 8; i++) {
+		id[i] = (uint8_t)(s->boot_id >> (56 - 8 * i));
+		id[8 + i] = (uint8_t)(n >> (56 - 8 * i));
+	}
+}
+
+/* Phase 4: the session itself; its connection is bound (SES-07). */
+static uint32_t create(struct sm *s, struct sm_request *rq, struct sm_client *c,
+		       const struct CREATE_SESSION4args *a, struct CREATE_SESSION4resok *r)
+{
+	struct sm_session *x;
+
+	if (c->nsessions >= s->limits.max_sessions_per_client)
+		return NFS4ERR_NOSPC; /* CS-15 */
+	negotiate(&s->limits, a, r);
+	x = calloc(1, sizeof(*x));
+	if (!x || !(x->conns = calloc(s->limits.max_conns_per_session, sizeof(*x->conns))) ||
+	    !slot_table_init(&x->slots, r->csr_fore_chan_attrs.ca_maxrequests,
+			     r->csr_fore_chan_attrs.ca_maxresponsesize_cached)) {
+		if (x)
+			free(x->conns);
+		free(x);
+		return NFS4ERR_SERVERFAULT;
+	}
+	new_sessionid(s, x->id);
+	memcpy(r->csr_sessionid, x->id, NFS4_SESSIONID_SIZE);
+	r->csr_sequence = a->csa_sequence; /* CS-03 */
+	x->client = c;
+	x->fore = r->csr_fore_chan_attrs;
+	x->back = r->csr_back_chan_attrs;
+	x->flags = r->csr_flags;
+	x->created_ms = x->last_used_ms = sm_now(s);
+	sm_session_bind(s, x, rq->conn,
+			CDFS4_FORE | (x->flags & CREATE_SESSION4_FLAG_CONN_BACK_CHAN ? CDFS4_BACK : 0));
+	x->next = s->sessions;
+	s->sessions = x;
+	c->nsessions++;
+	s->stats.sessions_active++;
+	s->stats.sessions_created++;
+	return NFS4_OK;
+}
+
+/* Phase 3: the first CREATE_SESSION confirms the record, from the principal that made it. */
+static uint32_t confirm(struct sm *s, struct sm_request *rq, struct sm_client *c)
+{
+	struct sm_client *old;
+
+	if (c->confirmed)
+		return NFS4_OK; /* phase 3 is skipped: any principal may add a session (CS-14) */
+	if (!sm_principal_equal(&c->principal, &rq->principal))
+		return NFS4ERR_CLID_INUSE; /* CS-13 */
+	/* A restarted client (s18.35.4 case 5): the old incarnation's state goes now (EXID-25). */
+	while ((old = sm_client_confirmed_owner(s, c)) != NULL)
+		client_destroy(s, old);
+	c->confirmed = true;
+	s->stats.clients_unconfirmed--;
+	s->stats.clients_confirmed++;
+	return NFS4_OK;
+}
+
+uint32_t sm_create_session(struct sm *s, struct sm_request *rq,
+			   const struct CREATE_SESSION4args *a, struct CREATE_SESSION4resok *r)
+{
+	struct sm_client *c;
+	uint32_t st = check_create_args(a);
+
+	if (st != NFS4_OK)
+		return st;
+	c = sm_client_find(s, a->csa_clientid);
+	if (!c)
+		return NFS4ERR_STALE_CLIENTID; /* phase 1 (CS-04) */
+	switch (slot_check_seqid(c->cs_seqid, c->cs_used, a->csa_sequence)) { /* phase 2 */
+	case SLOT_REPLAY:
+		*r = c->cs_reply; /* CS-07: the cached result, success or error */
+		return c->cs_status;
+	case SLOT_MISORDERED:
+		return NFS4ERR_SEQ_MISORDERED; /* CS-05, CS-09 */
+	case SLOT_NEW:
+		break;
+	}
+	st = confirm(s, rq, c);
+	if (st == NFS4_OK)
+		st = create(s, rq, c, a, r);
+	/* From phase 2 on, the result is this slot's cached reply (CS-11). */
+	c->cs_seqid = a->csa_sequence;
+	c->cs_used = true;
+	c->cs_status = st;
+	c->cs_reply = st == NFS4_OK ? *r : (struct CREATE_SESSION4resok){0};
+	if (st == NFS4_OK)
+		c->lease_expiry_ms = sm_now(s) + (uint64_t)s->limits.lease_seconds * 1000;
+	return st;
+}
+
+/* ---- DESTROY_SESSION, BIND_CONN_TO_SESSION ---------------------------------------------------- */
+
+uint32_t sm_destroy_session(struct sm *s, struct sm_request *rq,
+			    const struct DESTROY_SESSION4args *a, bool last_op)
+{
+	struct sm_session *x = sm_session_find(s, a->dsa_sessionid);
+
+	if (!x)
+		return NFS4ERR_BADSESSION; /* DS-01 */
+	if (rq->session == x && !last_op)
+		return NFS4ERR_NOT_ONLY_OP; /* the compound's own session: last op only (DS-06) */
+	if (!rq->session && !sm_session_bound(x, rq->conn))
+		return NFS4ERR_CONN_NOT_BOUND_TO_SESSION; /* catalogue s17 (DS-04) */
+	if (rq->session == x)
+		rq->session = NULL; /* its slot goes with it: nothing to finish */
+	session_destroy(s, x);
+	return NFS4_OK;
+}
+
+static uint32_t dir_from_client(uint32_t d)
+{
+	switch (d) {
+	case CDFC4_FORE: return CDFS4_FORE;
+	case CDFC4_BACK: return CDFS4_BACK;
+	case CDFC4_FORE_OR_BOTH:
+	case CDFC4_BACK_OR_BOTH: return CDFS4_BOTH;
+	default: return 0;
+	}
+}
+
+uint32_t sm_bind_conn(struct sm *s, struct sm_request *rq, const struct BIND_CONN_TO_SESSION4args *a,
+		      struct BIND_CONN_TO_SESSION4resok *r)
+{
+	struct sm_session *x = sm_session_find(s, a->bctsa_sessid);
+	uint32_t dir = dir_from_client(a->bctsa_dir);
+	struct sm_binding *b;
+
+	if (!x)
+		return NFS4ERR_BADSESSION; /* BCTS-08 */
+	if (!dir)
+		return NFS4ERR_INVAL;
+	b = binding_of(x, rq->conn);
+	if (b && b->dir != dir)
+		return NFS4ERR_INVAL; /* already bound to other channels (BCTS-07, catalogue s17) */
+	if (!b && !sm_session_bind(s, x, rq->conn, dir))
+		return NFS4ERR_DELAY; /* the session's connection cap: try later */
+	memcpy(r->bctsr_sessid, x->id, NFS4_SESSIONID_SIZE);
+	r->bctsr_dir = dir;
+	r->bctsr_use_conn_in_rdma_mode = false; /* TCP only (BCTS-10) */
+	x->client->lease_expiry_ms = sm_now(s) + (uint64_t)s->limits.lease_seconds * 1000;
+	return NFS4_OK;
+}
+
+/* ---- DESTROY_CLIENTID, RECLAIM_COMPLETE -------------------------------------------------------- */
+
+uint32_t sm_destroy_clientid(struct sm *s, const struct DESTROY_CLIENTID4args *a)
+{
+	struct sm_client *c = sm_client_find(s, a->dca_clientid);
+
+	if (!c)
+		return NFS4ERR_STALE_CLIENTID; /* DCID-06 */
+	if (c->nsessions)
+		return NFS4ERR_CLIENTID_BUSY; /* DCID-01, DCID-02 */
+	client_destroy(s, c);
+	return NFS4_OK;
+}
+
+uint32_t sm_reclaim_complete(struct sm_request *rq, const struct RECLAIM_COMPLETE4args *a)
+{
+	struct sm_client *c = rq->session->client;
+
+	if (a->rca_one_fs)
+		return rq->has_fh ? NFS4_OK : NFS4ERR_NOFILEHANDLE; /* catalogue s17 (RC-04) */
+	if (c->reclaim_complete)
+		return NFS4ERR_COMPLETE_ALREADY; /* RC-03 */
+	c->reclaim_complete = true;
+	return NFS4_OK;
+}
+
+/* ---- the reaper ---------------------------------------------------------------------------------- */
+
+/* A confirmed client whose lease ran out loses its state; stale unconfirmed records go too. */
+bool sm_client_expired(const struct sm *s, const struct sm_client *c)
+{
+	return c->lease_expiry_ms <= sm_now(s);
+}
+
+void sm_reap(struct sm *s)
+{
+	struct sm_client *c = s->clients, *next;
+
+	s->stats.reaper_runs++;
+	for (; c; c = next) {
+		next = c->next;
+		if (!sm_client_expired(s, c))
+			continue;
+		client_destroy(s, c);
+		s->stats.reaped_clients++;
+	}
+}
