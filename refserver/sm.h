@@ -71,4 +71,46 @@ struct sm_stats {
 
 void sm_stats(const struct sm *s, struct sm_stats *out);
 
+/* ---- snapshots and administration (the admin API and nfs41ctl) ---- */
+
+#define SM_MAX_CONN_INFO 16
+
+struct sm_client_info {
+	uint64_t clientid;
+	bool confirmed;
+	uint8_t owner[64]; /* the first bytes of co_ownerid */
+	uint32_t owner_len; /* the full length */
+	uint32_t nsessions;
+	uint64_t created_ms, lease_expiry_ms;
+};
+
+struct sm_session_info {
+	uint8_t sessionid[16];
+	uint64_t clientid;
+	uint32_t flags;                       /* csr_flags */
+	uint32_t fore_slots, fore_max_ops, fore_max_request, fore_max_response, fore_max_cached;
+	uint32_t back_slots, back_max_ops;
+	uint32_t slots_in_use;                /* slots that have served a request */
+	uint32_t highest_slotid, target_highest_slotid;
+	uint64_t cached_bytes;
+	uint32_t nconns;
+	uint64_t conns[SM_MAX_CONN_INFO];     /* transport connection ids bound */
+	uint32_t conn_dirs[SM_MAX_CONN_INFO]; /* CDFS4_FORE / CDFS4_BACK bits */
+	uint64_t created_ms, last_used_ms;
+};
+
+/* Fill up to max entries; returns how many exist (which may be more than max). */
+size_t sm_list_clients(const struct sm *s, struct sm_client_info *out, size_t max);
+/* The sessions of clientid (all sessions when clientid is 0). */
+size_t sm_list_sessions(const struct sm *s, uint64_t clientid, struct sm_session_info *out,
+			size_t max);
+/* Administrative destruction: 0, or -1 when there is no such client or session. */
+int sm_admin_destroy_session(struct sm *s, uint64_t clientid, const uint8_t sessionid[16]);
+int sm_admin_destroy_client(struct sm *s, uint64_t clientid);
+/* Test hooks (catalogue s17): lower a session's target_highest_slotid; preset a slot's seqid. */
+int sm_hook_set_target(struct sm *s, const uint8_t sessionid[16], uint32_t target);
+int sm_hook_preset_slot(struct sm *s, const uint8_t sessionid[16], uint32_t slot, uint32_t seqid);
+/* The current time of the state machine's clock, milliseconds. */
+uint64_t sm_clock_ms(const struct sm *s);
+
 #endif

@@ -67,7 +67,7 @@ uint32_t sm_status_flags(struct sm *s, const struct sm_client *c)
 	return SEQ4_STATUS_CB_PATH_DOWN;
 }
 
-static void session_destroy(struct sm *s, struct sm_session *x)
+void sm_session_destroy(struct sm *s, struct sm_session *x)
 {
 	for (struct sm_session **p = &s->sessions; *p; p = &(*p)->next) {
 		if (*p != x)
@@ -83,14 +83,14 @@ static void session_destroy(struct sm *s, struct sm_session *x)
 	}
 }
 
-static void client_destroy(struct sm *s, struct sm_client *c)
+void sm_client_destroy(struct sm *s, struct sm_client *c)
 {
 	struct sm_session *x = s->sessions, *next;
 
 	for (; x; x = next) {
 		next = x->next;
 		if (x->client == c)
-			session_destroy(s, x);
+			sm_session_destroy(s, x);
 	}
 	sm_client_remove(s, c);
 }
@@ -98,7 +98,7 @@ static void client_destroy(struct sm *s, struct sm_client *c)
 void sm_sessions_free(struct sm *s)
 {
 	while (s->sessions)
-		session_destroy(s, s->sessions);
+		sm_session_destroy(s, s->sessions);
 }
 
 /* ---- CREATE_SESSION ------------------------------------------------------------------------- */
@@ -207,7 +207,7 @@ static uint32_t confirm(struct sm *s, struct sm_request *rq, struct sm_client *c
 		return NFS4ERR_CLID_INUSE; /* CS-13 */
 	/* A restarted client (s18.35.4 case 5): the old incarnation's state goes now (EXID-25). */
 	while ((old = sm_client_confirmed_owner(s, c)) != NULL)
-		client_destroy(s, old);
+		sm_client_destroy(s, old);
 	c->confirmed = true;
 	s->stats.clients_unconfirmed--;
 	s->stats.clients_confirmed++;
@@ -262,7 +262,7 @@ uint32_t sm_destroy_session(struct sm *s, struct sm_request *rq,
 		return NFS4ERR_CONN_NOT_BOUND_TO_SESSION; /* catalogue s17 (DS-04) */
 	if (rq->session == x)
 		rq->session = NULL; /* its slot goes with it: nothing to finish */
-	session_destroy(s, x);
+	sm_session_destroy(s, x);
 	return NFS4_OK;
 }
 
@@ -310,7 +310,7 @@ uint32_t sm_destroy_clientid(struct sm *s, const struct DESTROY_CLIENTID4args *a
 		return NFS4ERR_STALE_CLIENTID; /* DCID-06 */
 	if (c->nsessions)
 		return NFS4ERR_CLIENTID_BUSY; /* DCID-01, DCID-02 */
-	client_destroy(s, c);
+	sm_client_destroy(s, c);
 	return NFS4_OK;
 }
 
@@ -343,7 +343,7 @@ void sm_reap(struct sm *s)
 		next = c->next;
 		if (!sm_client_expired(s, c))
 			continue;
-		client_destroy(s, c);
+		sm_client_destroy(s, c);
 		s->stats.reaped_clients++;
 	}
 }
