@@ -1,0 +1,277 @@
+/*
+ * test_sm.c - the state machine in-process with a fake clock: RPC-level answers, EXCHANGE_ID,
+ * CREATE_SESSION, SEQUENCE replays and the lease reaper, through real encoded records.
+ */
+#include <CUnit/CUnit.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sm.h"
+#include "test_main.h"
+#include "wire.h"
+
+static uint64_t fake_now;
+
+static uint64_t fake_clock(void *ctx)
+{
+	(void)ctx;
+	return fake_now;
+}
+
+static struct sm *new_sm(uint32_t lease)
+{
+	struct sm_limits l;
+	struct sm_clock c = {.now_ms = fake_clock};
+
+	sm_limits_default(&l);
+	l.lease_seconds = lease;
+	fake_now = 1000;
+	return sm_new(&l, &c);
+}
+
+/* One call, encoded: prog/vers/proc as given, AUTH_SYS uid 0 unless flavor says otherwise. */
+static size_t encode_call(uint32_t xid, uint32_t prog, uint32_t vers, uint32_t proc,
+			  const struct nfs_argop *ops, uint32_t nops, uint8_t *buf, size_t cap)
+{
+	static const uint8_t sys[] = {0, 0, 0, 1, 0, 0, 0, 1, 'h', 0, 0, 0, 0, 0, 0, 0,
+				      0, 0, 0, 0, 0, 0, 0, 0};
+	struct wire_msg m = {.msg_type = ONCRPC_CALL,
+			     .call = {.xid = xid, .rpcvers = 2, .prog = prog, .vers = vers, .proc = proc,
+				      .cred = {.flavor = ONCRPC_AUTH_SYS, .body = {sys, sizeof(sys)}}},
+			     .is_compound = proc == NFSPROC4_COMPOUND,
+			     .args = {.minorversion = 1, .argarray = (struct nfs_argop *)ops,
+				      .argarray_len = nops}};
+
+	return wire_msg_encode(&m, buf, cap);
+}
+
+/* Send ops as a COMPOUND; decode the reply into *out (free with wire_msg_free). */
+static enum sm_action call(struct sm *s, uint64_t conn, const struct nfs_argop *ops, uint32_t nops,
+			   struct wire_msg *out, uint8_t **raw, size_t *rawlen)
+{
+	uint8_t buf[4096];
+	size_t len = encode_call(7, NFS4_PROGRAM, NFS_V4, NFSPROC4_COMPOUND, ops, nops, buf, sizeof(buf));
+	uint8_t *reply;
+	size_t rlen;
+	struct wire_error e;
+	struct wire_decode_opts o = {.flags = WIRE_STRICT, .reply_proc = NFSPROC4_COMPOUND};
+	enum sm_action a = sm_handle(s, conn, buf, len, &reply, &rlen);
+
+	memset(out, 0, sizeof(*out));
+	if (a == SM_REPLY)
+		CU_ASSERT_EQUAL(wire_msg_decode(reply, rlen, &o, out, &e), WIRE_OK);
+	if (raw) {
+		*raw = reply;
+		*rawlen = rlen;
+	} else {
+		free(reply);
+	}
+	return a;
+}
+
+static struct wire_msg rpc_only(struct sm *s, uint32_t prog, uint32_t vers, uint32_t proc)
+{
+	uint8_t buf[256], *reply = NULL;
+	size_t len = encode_call(9, prog, vers, proc, NULL, 0, buf, sizeof(buf)), rlen;
+	struct wire_msg m = {0};
+	struct wire_error e;
+
+	CU_ASSERT_EQUAL(sm_handle(s, 1, buf, len, &reply, &rlen), SM_REPLY);
+	if (reply)
+		wire_msg_decode(reply, rlen, NULL, &m, &e);
+	free(reply);
+	return m;
+}
+
+static void test_rpc_level(void)
+{
+	struct sm *s = new_sm(90);
+	struct wire_msg m;
+	uint8_t junk[] = {0, 0, 0, 1, 0, 0, 0, 0, 0, 0}, *reply;
+	size_t rlen;
+
+	m = rpc_only(s, 100004, 4, 0);
+	CU_ASSERT_EQUAL(m.reply.accept_stat, ONCRPC_PROG_UNAVAIL); /* RPC-06 */
+	m = rpc_only(s, NFS4_PROGRAM, 3, 0);
+	CU_ASSERT_EQUAL(m.reply.accept_stat, ONCRPC_PROG_MISMATCH); /* RPC-07 */
+	CU_ASSERT(m.reply.mismatch_low == 4 && m.reply.mismatch_high == 4);
+	m = rpc_only(s, NFS4_PROGRAM, 4, 2);
+	CU_ASSERT_EQUAL(m.reply.accept_stat, ONCRPC_PROC_UNAVAIL); /* RPC-08 */
+	m = rpc_only(s, NFS4_PROGRAM, 4, 0);
+	CU_ASSERT(m.reply.reply_stat == ONCRPC_MSG_ACCEPTED && m.reply.accept_stat == ONCRPC_SUCCESS);
+	/* A header cut short cannot be answered: the connection goes (RPC-03). */
+	CU_ASSERT_EQUAL(sm_handle(s, 1, junk, sizeof(junk), &reply, &rlen), SM_CLOSE);
+	sm_free(s);
+}
+
+static struct nfs_argop exchange_id_op(const char *owner, uint32_t flags)
+{
+	struct nfs_argop a = {.op = OP_EXCHANGE_ID};
+
+	memcpy(a.u.exchange_id.eia_clientowner.co_verifier, "verifier", 8);
+	a.u.exchange_id.eia_clientowner.co_ownerid =
+		(struct wire_opaque){(const uint8_t *)owner, (uint32_t)strlen(owner)};
+	a.u.exchange_id.eia_flags = flags;
+	return a;
+}
+
+static void test_exchange_id(void)
+{
+	struct sm *s = new_sm(90);
+	struct nfs_argop a = exchange_id_op("owner-1", EXCHGID4_FLAG_USE_NON_PNFS);
+	struct wire_msg m;
+
+	call(s, 1, &a, 1, &m, NULL, NULL);
+	CU_ASSERT_EQUAL(m.res.status, NFS4_OK); /* EXID-20: a new owner */
+	CU_ASSERT_FALSE(m.res.resarray[0].u.exchange_id.eir_flags & EXCHGID4_FLAG_CONFIRMED_R);
+	wire_msg_free(&m);
+	a = exchange_id_op("owner-2", 0x8);
+	call(s, 1, &a, 1, &m, NULL, NULL);
+	CU_ASSERT_EQUAL(m.res.status, NFS4ERR_INVAL); /* EXID-03 */
+	wire_msg_free(&m);
+	a = exchange_id_op("owner-3", EXCHGID4_FLAG_UPD_CONFIRMED_REC_A);
+	call(s, 1, &a, 1, &m, NULL, NULL);
+	CU_ASSERT_EQUAL(m.res.status, NFS4ERR_NOENT); /* EXID-28 */
+	wire_msg_free(&m);
+	sm_free(s);
+}
+
+/* EXCHANGE_ID + CREATE_SESSION: the session id, and the client id in *clientid. */
+static void open_session(struct sm *s, uint64_t conn, uint8_t sid[16], uint64_t *clientid)
+{
+	struct nfs_argop a = exchange_id_op("owner-s", 0);
+	struct CREATE_SESSION4args *cs;
+	struct wire_msg m;
+
+	call(s, conn, &a, 1, &m, NULL, NULL);
+	REQUIRE(m.res.status == NFS4_OK);
+	*clientid = m.res.resarray[0].u.exchange_id.eir_clientid;
+	wire_msg_free(&m);
+	memset(&a, 0, sizeof(a));
+	a.op = OP_CREATE_SESSION;
+	cs = &a.u.create_session;
+	cs->csa_clientid = *clientid;
+	cs->csa_sequence = 1;
+	cs->csa_fore_chan_attrs = (struct channel_attrs4){0, 65536, 65536, 4096, 8, 4, false, 0};
+	cs->csa_back_chan_attrs = (struct channel_attrs4){0, 4096, 4096, 0, 2, 1, false, 0};
+	cs->csa_sec_parms_count = 1;
+	call(s, conn, &a, 1, &m, NULL, NULL);
+	REQUIRE(m.res.status == NFS4_OK);
+	memcpy(sid, m.res.resarray[0].u.create_session.csr_sessionid, 16);
+	/* never above the request (CS-21..CS-28) */
+	CU_ASSERT(m.res.resarray[0].u.create_session.csr_fore_chan_attrs.ca_maxrequests <= 4);
+	wire_msg_free(&m);
+}
+
+static struct nfs_argop sequence_op(const uint8_t sid[16], uint32_t slot, uint32_t seqid,
+				    bool cachethis)
+{
+	struct nfs_argop a = {.op = OP_SEQUENCE};
+
+	memcpy(a.u.sequence.sa_sessionid, sid, 16);
+	a.u.sequence.sa_slotid = slot;
+	a.u.sequence.sa_highest_slotid = slot;
+	a.u.sequence.sa_sequenceid = seqid;
+	a.u.sequence.sa_cachethis = cachethis;
+	return a;
+}
+
+static void test_sequence_replay_and_misorder(void)
+{
+	struct sm *s = new_sm(90);
+	uint8_t sid[16], *r1, *r2;
+	size_t l1, l2;
+	uint64_t clientid;
+	struct nfs_argop ops[2];
+	struct wire_msg m;
+
+	open_session(s, 1, sid, &clientid);
+	ops[0] = sequence_op(sid, 0, 1, true);
+	ops[1] = (struct nfs_argop){.op = OP_PUTROOTFH};
+	call(s, 1, ops, 2, &m, &r1, &l1);
+	CU_ASSERT_EQUAL(m.res.status, NFS4_OK);
+	wire_msg_free(&m);
+	call(s, 1, ops, 2, &m, &r2, &l2); /* the same request again: the cached reply (SES-25) */
+	CU_ASSERT(l1 == l2 && memcmp(r1, r2, l1) == 0);
+	wire_msg_free(&m);
+	free(r1);
+	free(r2);
+	ops[0] = sequence_op(sid, 0, 3, false);
+	call(s, 1, ops, 1, &m, NULL, NULL);
+	CU_ASSERT_EQUAL(m.res.status, NFS4ERR_SEQ_MISORDERED); /* SES-15 */
+	wire_msg_free(&m);
+	ops[0] = sequence_op(sid, 9, 1, false);
+	call(s, 1, ops, 1, &m, NULL, NULL);
+	CU_ASSERT_EQUAL(m.res.status, NFS4ERR_BADSLOT); /* SEQ-03 */
+	wire_msg_free(&m);
+	sm_free(s);
+}
+
+/* A lease that runs out takes the client's state with it; SEQUENCE renews (SEQ-08, SES-04). */
+static void test_lease_and_reaper(void)
+{
+	struct sm *s = new_sm(2);
+	uint8_t sid[16];
+	uint64_t clientid;
+	struct nfs_argop op;
+	struct wire_msg m;
+	struct sm_stats st;
+
+	open_session(s, 1, sid, &clientid);
+	fake_now += 1500;
+	op = sequence_op(sid, 0, 1, false);
+	call(s, 1, &op, 1, &m, NULL, NULL);
+	CU_ASSERT_EQUAL(m.res.status, NFS4_OK); /* renewed for 2 s from here */
+	wire_msg_free(&m);
+	fake_now += 1500;
+	sm_reap(s);
+	sm_stats(s, &st);
+	CU_ASSERT_EQUAL(st.sessions_active, 1);
+	fake_now += 1000; /* 2.5 s without renewal */
+	sm_reap(s);
+	sm_stats(s, &st);
+	CU_ASSERT_EQUAL(st.sessions_active, 0);
+	CU_ASSERT_EQUAL(st.reaped_clients, 1);
+	op = sequence_op(sid, 0, 2, false);
+	call(s, 1, &op, 1, &m, NULL, NULL);
+	CU_ASSERT_EQUAL(m.res.status, NFS4ERR_BADSESSION); /* never NFS4ERR_EXPIRED */
+	wire_msg_free(&m);
+	sm_free(s);
+}
+
+/* SEQ4_STATUS_CB_PATH_DOWN without a back channel; a closed connection is unbound (s17). */
+static void test_status_flags_and_conn_close(void)
+{
+	struct sm *s = new_sm(90);
+	uint8_t sid[16];
+	uint64_t clientid;
+	struct nfs_argop op;
+	struct wire_msg m;
+	struct sm_session_info info;
+
+	open_session(s, 1, sid, &clientid);
+	op = sequence_op(sid, 0, 1, false);
+	call(s, 2, &op, 1, &m, NULL, NULL); /* on a second connection: bound implicitly (SES-08) */
+	CU_ASSERT(m.res.resarray[0].u.sequence.sr_status_flags & SEQ4_STATUS_CB_PATH_DOWN);
+	wire_msg_free(&m);
+	CU_ASSERT_EQUAL(sm_list_sessions(s, clientid, &info, 1), 1);
+	CU_ASSERT_EQUAL(info.nconns, 2);
+	sm_conn_close(s, 2);
+	sm_list_sessions(s, clientid, &info, 1);
+	CU_ASSERT_EQUAL(info.nconns, 1);
+	CU_ASSERT_EQUAL(info.slots_in_use, 1);
+	sm_free(s);
+}
+
+void tests_register(void)
+{
+	static const struct test_entry tests[] = {
+		{"RPC-level answers", test_rpc_level},
+		{"EXCHANGE_ID", test_exchange_id},
+		{"SEQUENCE replay, misorder, bad slot", test_sequence_replay_and_misorder},
+		{"lease renewal and the reaper", test_lease_and_reaper},
+		{"status flags and closed connections", test_status_flags_and_conn_close},
+		{NULL, NULL}};
+
+	tests_add_suite("state machine", tests);
+}
