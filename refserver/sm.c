@@ -3,6 +3,8 @@
  */
 #include "sm_internal.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -72,6 +74,21 @@ void sm_conn_close(struct sm *s, uint64_t conn)
 }
 
 void sm_stats(const struct sm *s, struct sm_stats *out) { *out = s->stats; }
+
+void sm_set_log(struct sm *s, const struct sm_log *log) { s->log = *log; }
+
+void sm_logf(struct sm *s, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	if (!s->log.line)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	s->log.line(s->log.ctx, line);
+}
 
 /* ---- replies ------------------------------------------------------------------------------ */
 

@@ -53,6 +53,14 @@ enum sm_action {
 	SM_CLOSE,   /* close the connection: the stream cannot be trusted (RFC 8881 s2.9.2) */
 };
 
+/* Decision log (session created/destroyed, replay served, false retry, misordered, reaped). */
+struct sm_log {
+	void (*line)(void *ctx, const char *msg); /* one line, no newline */
+	void *ctx;
+};
+
+void sm_set_log(struct sm *s, const struct sm_log *log);
+
 /* Handle one RPC record received on conn. */
 enum sm_action sm_handle(struct sm *s, uint64_t conn, const uint8_t *rec, size_t len,
 			 uint8_t **reply, size_t *reply_len);

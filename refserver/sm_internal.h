@@ -91,7 +91,11 @@ struct sm {
 	struct sm_session *sessions;
 	uint64_t next_session;
 	struct sm_stats stats;
+	struct sm_log log;
 };
+
+/* One decision-log line (nothing when no log is set). */
+void sm_logf(struct sm *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 uint64_t sm_now(const struct sm *s);
 

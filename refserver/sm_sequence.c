@@ -60,6 +60,39 @@ static void replay(struct sm *s, struct sm_request *rq, const struct sm_session 
 	}
 }
 
+/* Every outcome but a new request: an error, the cached reply, or an uncached retry. */
+static uint32_t not_new(struct sm *s, struct sm_request *rq, const struct sm_session *x,
+			const struct SEQUENCE4args *a, enum seq_outcome outcome, const uint8_t *cached,
+			size_t cached_len, struct SEQUENCE4resok *r)
+{
+	switch (outcome) {
+	case SEQ_BADSLOT: return NFS4ERR_BADSLOT;             /* SEQ-03 */
+	case SEQ_DELAY: return NFS4ERR_DELAY;                 /* SES-34, catalogue s17 */
+	case SEQ_BAD_HIGH_SLOT: return NFS4ERR_BAD_HIGH_SLOT; /* SES-19 */
+	case SEQ_MISORDERED:
+		s->stats.misordered++;
+		sm_logf(s, "misordered: slot %u seqid %u", a->sa_slotid, a->sa_sequenceid);
+		return NFS4ERR_SEQ_MISORDERED; /* SES-14, SES-15 */
+	case SEQ_FALSE_RETRY:
+		s->stats.false_retries++;
+		sm_logf(s, "false retry: slot %u seqid %u", a->sa_slotid, a->sa_sequenceid);
+		return NFS4ERR_SEQ_FALSE_RETRY; /* SES-31, SES-32 */
+	case SEQ_REPLAY:
+		s->stats.replays_served++;
+		sm_logf(s, "replay served: slot %u seqid %u", a->sa_slotid, a->sa_sequenceid);
+		replay(s, rq, x, cached, cached_len); /* SES-25 */
+		return NFS4_OK;
+	case SEQ_RETRY_UNCACHED:
+		s->stats.replays_served++;
+		rq->retry_uncached = true; /* SES-27 */
+		fill(s, x, a, r);
+		return NFS4_OK;
+	case SEQ_NEW:
+		break;
+	}
+	return NFS4ERR_SERVERFAULT;
+}
+
 uint32_t sm_sequence(struct sm *s, struct sm_request *rq, const struct COMPOUND4args *args,
 		     struct SEQUENCE4resok *r)
 {
@@ -68,7 +101,8 @@ uint32_t sm_sequence(struct sm *s, struct sm_request *rq, const struct COMPOUND4
 	uint32_t ops[4096];
 	struct replay_key key;
 	const uint8_t *cached;
-	size_t cached_len;
+	size_t cached_len, cache_before;
+	enum seq_outcome outcome;
 
 	if (!x)
 		return NFS4ERR_BADSESSION; /* SEQ-02 */
@@ -84,29 +118,13 @@ uint32_t sm_sequence(struct sm *s, struct sm_request *rq, const struct COMPOUND4
 	if (!sm_session_bound(x, rq->conn))
 		sm_session_bind(s, x, rq->conn, CDFS4_FORE); /* SP4_NONE binds implicitly (SES-08) */
 	replay_key(rq, args, ops, &key);
-	switch (slot_table_begin(&x->slots, a->sa_slotid, a->sa_sequenceid, a->sa_highest_slotid,
-				 &key, &cached, &cached_len)) {
-	case SEQ_BADSLOT: return NFS4ERR_BADSLOT;           /* SEQ-03 */
-	case SEQ_DELAY: return NFS4ERR_DELAY;               /* SES-34, catalogue s17 */
-	case SEQ_BAD_HIGH_SLOT: return NFS4ERR_BAD_HIGH_SLOT; /* SES-19 */
-	case SEQ_MISORDERED:
-		s->stats.misordered++;
-		return NFS4ERR_SEQ_MISORDERED; /* SES-14, SES-15 */
-	case SEQ_FALSE_RETRY:
-		s->stats.false_retries++;
-		return NFS4ERR_SEQ_FALSE_RETRY; /* SES-31, SES-32 */
-	case SEQ_REPLAY:
-		s->stats.replays_served++;
-		replay(s, rq, x, cached, cached_len); /* SES-25 */
-		return NFS4_OK;
-	case SEQ_RETRY_UNCACHED:
-		s->stats.replays_served++;
-		rq->retry_uncached = true; /* SES-27 */
-		fill(s, x, a, r);
-		return NFS4_OK;
-	case SEQ_NEW:
-		break;
-	}
+	cache_before = slot_table_cached_bytes(&x->slots);
+	outcome = slot_table_begin(&x->slots, a->sa_slotid, a->sa_sequenceid, a->sa_highest_slotid,
+				   &key, &cached, &cached_len);
+	/* A new request may retire slots above the target, freeing their caches (SES-20). */
+	s->stats.reply_cache_bytes -= cache_before - slot_table_cached_bytes(&x->slots);
+	if (outcome != SEQ_NEW)
+		return not_new(s, rq, x, a, outcome, cached, cached_len, r);
 	rq->session = x;
 	rq->slot = a->sa_slotid;
 	rq->cachethis = a->sa_cachethis;
@@ -120,16 +138,21 @@ uint32_t sm_sequence(struct sm *s, struct sm_request *rq, const struct COMPOUND4
 void sm_sequence_finish(struct sm *s, struct sm_request *rq, const uint8_t *res, size_t len)
 {
 	struct slot_table *t;
+	size_t before;
 	bool cache;
 
 	if (!rq->slot_begun || !rq->session)
 		return; /* no new request, or its session was destroyed by the COMPOUND itself */
 	t = &rq->session->slots;
-	/* A reply too big to cache is kept as "not cached": a retry gets RETRY_UNCACHED_REP. */
-	cache = rq->cachethis && slot_table_fits_cache(t, len);
+	before = slot_table_cached_bytes(t);
+	/*
+	 * A reply that does not fit the session's cached size or the server-wide cap is kept as
+	 * "executed, not cached": a retry then gets RETRY_UNCACHED_REP, never a second execution.
+	 */
+	cache = rq->cachethis && slot_table_fits_cache(t, len) &&
+		s->stats.reply_cache_bytes + len <= s->limits.reply_cache_cap;
 	if (slot_table_finish(t, rq->slot, res, len, cache) == SLOT_FINISH_NOMEM)
 		slot_table_finish(t, rq->slot, res, len, false);
-	s->stats.reply_cache_bytes = 0;
-	for (struct sm_session *x = s->sessions; x; x = x->next)
-		s->stats.reply_cache_bytes += slot_table_cached_bytes(&x->slots);
+	s->stats.reply_cache_bytes += slot_table_cached_bytes(t);
+	s->stats.reply_cache_bytes -= before;
 }

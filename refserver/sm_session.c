@@ -72,8 +72,10 @@ void sm_session_destroy(struct sm *s, struct sm_session *x)
 	for (struct sm_session **p = &s->sessions; *p; p = &(*p)->next) {
 		if (*p != x)
 			continue;
+		sm_logf(s, "session destroyed: client %016llx", (unsigned long long)x->client->clientid);
 		*p = x->next;
 		x->client->nsessions--;
+		s->stats.reply_cache_bytes -= slot_table_cached_bytes(&x->slots);
 		slot_table_free(&x->slots);
 		free(x->conns);
 		free(x);
@@ -193,6 +195,8 @@ static uint32_t create(struct sm *s, struct sm_request *rq, struct sm_client *c,
 	c->nsessions++;
 	s->stats.sessions_active++;
 	s->stats.sessions_created++;
+	sm_logf(s, "session created: client %016llx, %u slots", (unsigned long long)c->clientid,
+		x->fore.ca_maxrequests);
 	return NFS4_OK;
 }
 
@@ -343,6 +347,8 @@ void sm_reap(struct sm *s)
 		next = c->next;
 		if (!sm_client_expired(s, c))
 			continue;
+		sm_logf(s, "reaped: client %016llx (%s)", (unsigned long long)c->clientid,
+			c->confirmed ? "lease expired" : "never confirmed");
 		sm_client_destroy(s, c);
 		s->stats.reaped_clients++;
 	}
