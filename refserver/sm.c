@@ -185,6 +185,7 @@ static enum sm_action compound(struct sm *s, uint64_t conn, const struct wire_ms
 	rq->record_len = record_len;
 	check_cred(&call->call.cred, &rq->principal);
 	sm_compound(s, rq, &call->args, &res);
+	sm_limit_reply(rq, &res);
 	if (rq->replay) {
 		m.body = (struct wire_opaque){rq->replay, (uint32_t)rq->replay_len};
 	} else {

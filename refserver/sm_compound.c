@@ -117,6 +117,46 @@ static void uncached_second_op(const struct COMPOUND4args *args, struct COMPOUND
 		result(res, op, NFS4ERR_RETRY_UNCACHED_REP);
 }
 
+/* The RPC reply header before the COMPOUND: xid, mtype, reply_stat, AUTH_NONE verf, accept_stat. */
+#define RPC_REPLY_HEADER 24u
+
+static size_t resop_size(const struct nfs_resop *r)
+{
+	struct xdr_enc e;
+
+	xdr_enc_init(&e, NULL, 0);
+	nfs4_resop_encode(&e, r);
+	return e.len;
+}
+
+/*
+ * Results past ca_maxresponsesize end in NFS4ERR_REP_TOO_BIG on the op that crosses it, and past
+ * ca_maxresponsesize_cached (with sa_cachethis) in NFS4ERR_REP_TOO_BIG_TO_CACHE (RFC 8881
+ * s2.10.6.4, s15.1.3.6, s15.1.3.7; CMP-14, CMP-15).
+ */
+void sm_limit_reply(const struct sm_request *rq, struct COMPOUND4res *res)
+{
+	const struct sm_session *x = rq->session;
+	size_t size = RPC_REPLY_HEADER + 12 + ((res->tag.len + 3u) & ~3u);
+
+	if (!x || !rq->slot_begun)
+		return;
+	for (uint32_t i = 0; i < res->resarray_len; i++) {
+		uint32_t err = 0;
+		size += resop_size(&res->resarray[i]);
+		if (size > x->fore.ca_maxresponsesize)
+			err = NFS4ERR_REP_TOO_BIG;
+		else if (rq->cachethis && size > x->fore.ca_maxresponsesize_cached)
+			err = NFS4ERR_REP_TOO_BIG_TO_CACHE;
+		if (err && i > 0) { /* SEQUENCE's own result always fits: limits are >= 128 bytes */
+			res->resarray[i].status = err;
+			res->resarray_len = i + 1;
+			res->status = err;
+			return;
+		}
+	}
+}
+
 void sm_compound(struct sm *s, struct sm_request *rq, const struct COMPOUND4args *args,
 		 struct COMPOUND4res *res)
 {

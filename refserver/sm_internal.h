@@ -102,6 +102,8 @@ uint64_t sm_now(const struct sm *s);
 /* sm_compound.c */
 void sm_compound(struct sm *s, struct sm_request *rq, const struct COMPOUND4args *args,
 		 struct COMPOUND4res *res);
+/* Cut the results at the session's reply size limits (call after sm_compound). */
+void sm_limit_reply(const struct sm_request *rq, struct COMPOUND4res *res);
 
 /* sm_client.c */
 uint32_t sm_exchange_id(struct sm *s, struct sm_request *rq, const struct EXCHANGE_ID4args *a,
