@@ -33,7 +33,7 @@ static void find_owner(struct sm *s, const struct wire_opaque *owner, struct sm_
 {
 	*conf = *unconf = NULL;
 	for (struct sm_client *c = s->clients; c; c = c->next) {
-		if (c->owner_len != owner->len || memcmp(c->owner, owner->data, owner->len))
+		if (c->owner_len != owner->len || memcmp(c->owner, owner->data, owner->len) != 0)
 			continue;
 		if (c->confirmed)
 			*conf = c;

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#define FH_MAGIC "nfs41rfh"
+static const uint8_t fh_magic[8] = {'n', 'f', 's', '4', '1', 'r', 'f', 'h'};
 #define FH_LEN 16 /* magic, boot incarnation, node */
 #define NAME_MAX_LEN 255
 
@@ -34,7 +34,7 @@ uint32_t sm_putrootfh(struct sm_request *rq)
 
 static void fh_encode(uint32_t node, uint32_t boot, uint8_t out[FH_LEN])
 {
-	memcpy(out, FH_MAGIC, 8);
+	memcpy(out, fh_magic, sizeof(fh_magic));
 	for (int i = 0; i < 4; i++) {
 		out[8 + i] = (uint8_t)(boot >> (24 - 8 * i));
 		out[12 + i] = (uint8_t)(node >> (24 - 8 * i));
@@ -46,7 +46,7 @@ uint32_t sm_putfh(struct sm_request *rq, const struct PUTFH4args *a)
 	const uint8_t *p = a->object.data;
 	uint32_t node = 0;
 
-	if (a->object.len != FH_LEN || memcmp(p, FH_MAGIC, 8) != 0)
+	if (a->object.len != FH_LEN || memcmp(p, fh_magic, sizeof(fh_magic)) != 0)
 		return NFS4ERR_BADHANDLE; /* not one of ours (RFC 8881 s15.1.2.1) */
 	for (int i = 12; i < 16; i++)
 		node = node << 8 | p[i];

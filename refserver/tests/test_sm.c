@@ -123,6 +123,7 @@ static void test_exchange_id(void)
 
 	call(s, 1, &a, 1, &m, NULL, NULL);
 	CU_ASSERT_EQUAL(m.res.status, NFS4_OK); /* EXID-20: a new owner */
+	REQUIRE(m.res.resarray_len == 1);
 	CU_ASSERT_FALSE(m.res.resarray[0].u.exchange_id.eir_flags & EXCHGID4_FLAG_CONFIRMED_R);
 	wire_msg_free(&m);
 	a = exchange_id_op("owner-2", 0x8);
@@ -144,7 +145,7 @@ static void open_session(struct sm *s, uint64_t conn, uint8_t sid[16], uint64_t 
 	struct wire_msg m;
 
 	call(s, conn, &a, 1, &m, NULL, NULL);
-	REQUIRE(m.res.status == NFS4_OK);
+	REQUIRE(m.res.status == NFS4_OK && m.res.resarray_len == 1);
 	*clientid = m.res.resarray[0].u.exchange_id.eir_clientid;
 	wire_msg_free(&m);
 	memset(&a, 0, sizeof(a));
@@ -156,7 +157,7 @@ static void open_session(struct sm *s, uint64_t conn, uint8_t sid[16], uint64_t 
 	cs->csa_back_chan_attrs = (struct channel_attrs4){0, 4096, 4096, 0, 2, 1, false, 0};
 	cs->csa_sec_parms_count = 1;
 	call(s, conn, &a, 1, &m, NULL, NULL);
-	REQUIRE(m.res.status == NFS4_OK);
+	REQUIRE(m.res.status == NFS4_OK && m.res.resarray_len == 1);
 	memcpy(sid, m.res.resarray[0].u.create_session.csr_sessionid, 16);
 	/* never above the request (CS-21..CS-28) */
 	CU_ASSERT(m.res.resarray[0].u.create_session.csr_fore_chan_attrs.ca_maxrequests <= 4);
@@ -179,9 +180,9 @@ static struct nfs_argop sequence_op(const uint8_t sid[16], uint32_t slot, uint32
 static void test_sequence_replay_and_misorder(void)
 {
 	struct sm *s = new_sm(90);
-	uint8_t sid[16], *r1, *r2;
-	size_t l1, l2;
-	uint64_t clientid;
+	uint8_t sid[16] = {0}, *r1 = NULL, *r2 = NULL;
+	size_t l1 = 0, l2 = 0;
+	uint64_t clientid = 0;
 	struct nfs_argop ops[2];
 	struct wire_msg m;
 
@@ -211,8 +212,8 @@ static void test_sequence_replay_and_misorder(void)
 static void test_lease_and_reaper(void)
 {
 	struct sm *s = new_sm(2);
-	uint8_t sid[16];
-	uint64_t clientid;
+	uint8_t sid[16] = {0};
+	uint64_t clientid = 0;
 	struct nfs_argop op;
 	struct wire_msg m;
 	struct sm_stats st;
@@ -243,8 +244,8 @@ static void test_lease_and_reaper(void)
 static void test_status_flags_and_conn_close(void)
 {
 	struct sm *s = new_sm(90);
-	uint8_t sid[16];
-	uint64_t clientid;
+	uint8_t sid[16] = {0};
+	uint64_t clientid = 0;
 	struct nfs_argop op;
 	struct wire_msg m;
 	struct sm_session_info info;
@@ -252,6 +253,7 @@ static void test_status_flags_and_conn_close(void)
 	open_session(s, 1, sid, &clientid);
 	op = sequence_op(sid, 0, 1, false);
 	call(s, 2, &op, 1, &m, NULL, NULL); /* on a second connection: bound implicitly (SES-08) */
+	REQUIRE(m.res.resarray_len == 1);
 	CU_ASSERT(m.res.resarray[0].u.sequence.sr_status_flags & SEQ4_STATUS_CB_PATH_DOWN);
 	wire_msg_free(&m);
 	CU_ASSERT_EQUAL(sm_list_sessions(s, clientid, &info, 1), 1);
