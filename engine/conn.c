@@ -251,6 +251,15 @@ enum conn_wait conn_wait_reply(struct conn *c, uint32_t xid, double deadline,
 	}
 }
 
+void conn_read_available(struct conn *c)
+{
+	struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
+
+	while (c->fd >= 0 && !c->peer_closed && !c->broken[0] && poll(&pfd, 1, 0) > 0)
+		if (pump(c) != 0)
+			return;
+}
+
 enum conn_wait conn_wait_close(struct conn *c, double deadline)
 {
 	while (!c->peer_closed && !c->broken[0] && c->fd >= 0) {

@@ -68,6 +68,8 @@ int conn_send_record(struct conn *c, const uint8_t *rec, size_t len, size_t frag
  */
 enum conn_wait conn_wait_reply(struct conn *c, uint32_t xid, double deadline,
 			       struct conn_reply *out);
+/* Read what has arrived without waiting; completed replies join c->replies. */
+void conn_read_available(struct conn *c);
 /* Wait until the server closes the connection or the deadline passes. */
 enum conn_wait conn_wait_close(struct conn *c, double deadline);
 void conn_close(struct conn *c);
