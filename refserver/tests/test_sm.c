@@ -265,6 +265,119 @@ static void test_status_flags_and_conn_close(void)
 	sm_free(s);
 }
 
+
+static struct nfs_argop create_session_op(uint64_t clientid, uint32_t seq, uint32_t slots)
+{
+	struct nfs_argop a = {.op = OP_CREATE_SESSION};
+	struct CREATE_SESSION4args *cs = &a.u.create_session;
+
+	cs->csa_clientid = clientid;
+	cs->csa_sequence = seq;
+	cs->csa_fore_chan_attrs = (struct channel_attrs4){0, 65536, 65536, 4096, 8, slots, false, 0};
+	cs->csa_back_chan_attrs = (struct channel_attrs4){0, 4096, 4096, 0, 2, 1, false, 0};
+	cs->csa_sec_parms_count = 1;
+	return a;
+}
+
+static uint32_t status_of(struct sm *s, uint64_t conn, struct nfs_argop *ops, uint32_t n)
+{
+	struct wire_msg m;
+	uint32_t st;
+
+	call(s, conn, ops, n, &m, NULL, NULL);
+	st = m.res.status;
+	wire_msg_free(&m);
+	return st;
+}
+
+/* RFC 8881 s18.36.4: phase 1 (stale id), phase 2 (replay, misorder), limits never raised. */
+static void test_create_session(void)
+{
+	struct sm *s = new_sm(90);
+	struct nfs_argop a = exchange_id_op("owner-cs", 0), b;
+	struct wire_msg m1, m2;
+	uint64_t clientid;
+
+	call(s, 1, &a, 1, &m1, NULL, NULL);
+	REQUIRE(m1.res.status == NFS4_OK && m1.res.resarray_len == 1);
+	clientid = m1.res.resarray[0].u.exchange_id.eir_clientid;
+	wire_msg_free(&m1);
+	b = create_session_op(clientid ^ 1, 1, 4);
+	CU_ASSERT_EQUAL(status_of(s, 1, &b, 1), NFS4ERR_STALE_CLIENTID); /* CS-04 */
+	b = create_session_op(clientid, 0, 4);
+	CU_ASSERT_EQUAL(status_of(s, 1, &b, 1), NFS4ERR_SEQ_MISORDERED); /* CS-05 */
+	b = create_session_op(clientid, 1, 1000);
+	call(s, 1, &b, 1, &m1, NULL, NULL);
+	call(s, 1, &b, 1, &m2, NULL, NULL); /* a replay: the same session (CS-07) */
+	REQUIRE(m1.res.resarray_len == 1 && m2.res.resarray_len == 1);
+	CU_ASSERT(!memcmp(m1.res.resarray[0].u.create_session.csr_sessionid,
+			  m2.res.resarray[0].u.create_session.csr_sessionid, 16));
+	CU_ASSERT_EQUAL(m1.res.resarray[0].u.create_session.csr_fore_chan_attrs.ca_maxrequests, 64);
+	wire_msg_free(&m1);
+	wire_msg_free(&m2);
+	b = create_session_op(clientid, 3, 4);
+	CU_ASSERT_EQUAL(status_of(s, 1, &b, 1), NFS4ERR_SEQ_MISORDERED); /* CS-09 */
+	b = create_session_op(clientid, 2, 4);
+	b.u.create_session.csa_flags = 0x8;
+	CU_ASSERT_EQUAL(status_of(s, 1, &b, 1), NFS4ERR_INVAL); /* CS-16, not cached */
+	b.u.create_session.csa_flags = 0;
+	b.u.create_session.csa_fore_chan_attrs.ca_maxresponsesize = 0;
+	CU_ASSERT_EQUAL(status_of(s, 1, &b, 1), NFS4ERR_TOOSMALL); /* CS-24 */
+	b = create_session_op(clientid, 2, 4);
+	CU_ASSERT_EQUAL(status_of(s, 1, &b, 1), NFS4_OK); /* CS-10: +1 makes a second session */
+	sm_free(s);
+}
+
+/* DESTROY_SESSION, BIND_CONN_TO_SESSION, DESTROY_CLIENTID, RECLAIM_COMPLETE. */
+static void test_session_ops(void)
+{
+	struct sm *s = new_sm(90);
+	uint8_t sid[16] = {0};
+	uint64_t clientid = 0;
+	struct nfs_argop ops[2];
+
+	open_session(s, 1, sid, &clientid);
+	ops[0] = (struct nfs_argop){.op = OP_DESTROY_CLIENTID};
+	ops[0].u.destroy_clientid.dca_clientid = clientid;
+	CU_ASSERT_EQUAL(status_of(s, 1, ops, 1), NFS4ERR_CLIENTID_BUSY); /* DCID-01 */
+	ops[0] = sequence_op(sid, 0, 1, false);
+	ops[1] = (struct nfs_argop){.op = OP_RECLAIM_COMPLETE};
+	CU_ASSERT_EQUAL(status_of(s, 1, ops, 2), NFS4_OK);
+	ops[0] = sequence_op(sid, 0, 2, false);
+	CU_ASSERT_EQUAL(status_of(s, 1, ops, 2), NFS4ERR_COMPLETE_ALREADY); /* RC-03 */
+	ops[0] = (struct nfs_argop){.op = OP_BIND_CONN_TO_SESSION};
+	memcpy(ops[0].u.bind_conn_to_session.bctsa_sessid, sid, 16);
+	ops[0].u.bind_conn_to_session.bctsa_dir = CDFC4_FORE;
+	CU_ASSERT_EQUAL(status_of(s, 2, ops, 1), NFS4_OK); /* BCTS-02 */
+	ops[0].u.bind_conn_to_session.bctsa_dir = CDFC4_BACK;
+	CU_ASSERT_EQUAL(status_of(s, 2, ops, 1), NFS4ERR_INVAL); /* BCTS-07: a channel change */
+	ops[0] = (struct nfs_argop){.op = OP_DESTROY_SESSION};
+	memcpy(ops[0].u.destroy_session.dsa_sessionid, sid, 16);
+	CU_ASSERT_EQUAL(status_of(s, 3, ops, 1), NFS4ERR_CONN_NOT_BOUND_TO_SESSION); /* DS-04 */
+	CU_ASSERT_EQUAL(status_of(s, 1, ops, 1), NFS4_OK);
+	CU_ASSERT_EQUAL(status_of(s, 1, ops, 1), NFS4ERR_BADSESSION); /* DS-01 */
+	ops[0] = (struct nfs_argop){.op = OP_DESTROY_CLIENTID};
+	ops[0].u.destroy_clientid.dca_clientid = clientid;
+	CU_ASSERT_EQUAL(status_of(s, 1, ops, 1), NFS4_OK);
+	CU_ASSERT_EQUAL(status_of(s, 1, ops, 1), NFS4ERR_STALE_CLIENTID); /* DCID-06 */
+	sm_free(s);
+}
+
+/* COMPOUND rules (RFC 8881 s16.2.3, s18.46.3). */
+static void test_compound_rules(void)
+{
+	struct sm *s = new_sm(90);
+	struct nfs_argop ops[2] = {{.op = OP_PUTROOTFH}, {.op = OP_GETFH}};
+
+	CU_ASSERT_EQUAL(status_of(s, 1, ops, 2), NFS4ERR_OP_NOT_IN_SESSION); /* CMP-08 */
+	ops[0] = exchange_id_op("o", 0);
+	CU_ASSERT_EQUAL(status_of(s, 1, ops, 2), NFS4ERR_NOT_ONLY_OP); /* CMP-10 */
+	ops[0] = (struct nfs_argop){.op = 9999, .undecoded = true};
+	CU_ASSERT_EQUAL(status_of(s, 1, ops, 1), NFS4ERR_OP_ILLEGAL); /* CMP-09 */
+	CU_ASSERT_EQUAL(status_of(s, 1, ops, 0), NFS4_OK); /* CMP-19: an empty COMPOUND */
+	sm_free(s);
+}
+
 void tests_register(void)
 {
 	static const struct test_entry tests[] = {
@@ -273,6 +386,9 @@ void tests_register(void)
 		{"SEQUENCE replay, misorder, bad slot", test_sequence_replay_and_misorder},
 		{"lease renewal and the reaper", test_lease_and_reaper},
 		{"status flags and closed connections", test_status_flags_and_conn_close},
+		{"CREATE_SESSION phases", test_create_session},
+		{"DESTROY_SESSION, BIND_CONN, DESTROY_CLIENTID, RECLAIM_COMPLETE", test_session_ops},
+		{"COMPOUND rules", test_compound_rules},
 		{NULL, NULL}};
 
 	tests_add_suite("state machine", tests);
