@@ -2,12 +2,14 @@
  * main.c - nfs41refd: the configuration, the transport's event loop feeding the state machine,
  * the reaper on a timer, and a clean stop on SIGTERM or SIGINT.
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "admin.h"
 #include "config.h"
 #include "sm.h"
 #include "transport.h"
@@ -24,6 +26,10 @@ struct refd {
 	struct refd_config cfg;
 	struct sm *sm;
 	struct transport *t;
+	struct admin *admin; /* NULL when admin_port is 0 */
+	/* Guards sm and tstats: the admin API's thread uses them too (admin.h). */
+	pthread_mutex_t lock;
+	struct transport_stats tstats; /* refreshed after each loop turn, for /metrics */
 };
 
 static uint64_t monotonic_ms(void *ctx)
@@ -44,12 +50,22 @@ static void log_line(void *ctx, enum transport_log_level level, const char *msg)
 		fprintf(stderr, "nfs41refd: %s: %s\n", names[level], msg);
 }
 
+/* The state machine's decision lines (sessions, replays, false retries, reaping) at info level. */
+static void sm_log_line(void *ctx, const char *msg)
+{
+	log_line(ctx, TRANSPORT_LOG_INFO, msg);
+}
+
 static enum transport_action on_record(void *ctx, uint64_t conn, const uint8_t *rec, size_t len,
 				       uint8_t **reply, size_t *reply_len)
 {
 	struct refd *r = ctx;
+	enum sm_action act;
 
-	switch (sm_handle(r->sm, conn, rec, len, reply, reply_len)) {
+	pthread_mutex_lock(&r->lock);
+	act = sm_handle(r->sm, conn, rec, len, reply, reply_len);
+	pthread_mutex_unlock(&r->lock);
+	switch (act) {
 	case SM_REPLY: return TRANSPORT_REPLY;
 	case SM_NOTHING: return TRANSPORT_NONE;
 	case SM_CLOSE: break;
@@ -62,7 +78,9 @@ static void on_open(void *ctx, uint64_t conn, const char *peer)
 	struct refd *r = ctx;
 
 	(void)peer;
+	pthread_mutex_lock(&r->lock);
 	sm_conn_open(r->sm, conn);
+	pthread_mutex_unlock(&r->lock);
 }
 
 static void on_close(void *ctx, uint64_t conn, enum transport_close_reason why)
@@ -70,7 +88,9 @@ static void on_close(void *ctx, uint64_t conn, enum transport_close_reason why)
 	struct refd *r = ctx;
 
 	(void)why;
+	pthread_mutex_lock(&r->lock);
 	sm_conn_close(r->sm, conn);
+	pthread_mutex_unlock(&r->lock);
 }
 
 static void limits_from_config(const struct refd_config *c, struct sm_limits *l)
@@ -88,6 +108,30 @@ static void limits_from_config(const struct refd_config *c, struct sm_limits *l)
 	l->max_conns_per_session = c->max_conns_per_session;
 	l->unconfirmed_seconds = refd_config_unconfirmed_timeout(c);
 	l->reply_cache_cap = c->reply_cache_bytes;
+}
+
+/* The admin API and /metrics on 127.0.0.1:admin_port (admin.h), when the port is not 0. */
+static int start_admin(struct refd *r)
+{
+	struct admin_opts ao = {.listen_addr = "127.0.0.1", .port = (uint16_t)r->cfg.admin_port,
+				.token_file = r->cfg.admin_token_file,
+				.test_hooks = r->cfg.test_hooks, .sm = r->sm, .lock = &r->lock,
+				.tstats = &r->tstats};
+	char err[512];
+
+	if (r->cfg.admin_port == 0)
+		return 0;
+	r->admin = admin_new(&ao, err, sizeof(err));
+	if (!r->admin || admin_listen(r->admin, err, sizeof(err)) != 0) {
+		fprintf(stderr, "nfs41refd: %s\n", err);
+		return -1;
+	}
+	printf("admin_port=%u\n", (unsigned)r->cfg.admin_port);
+	fflush(stdout);
+	fprintf(stderr, "nfs41refd: admin API on 127.0.0.1:%u%s%s\n", (unsigned)r->cfg.admin_port,
+		r->cfg.admin_token_file[0] ? "" : " (read-only: no admin_token_file)",
+		r->cfg.test_hooks ? ", test hooks ON" : "");
+	return 0;
 }
 
 static int start(struct refd *r)
@@ -110,6 +154,7 @@ static int start(struct refd *r)
 		fprintf(stderr, "nfs41refd: out of memory\n");
 		return -1;
 	}
+	sm_set_log(r->sm, &(struct sm_log){.line = sm_log_line, .ctx = r});
 	r->t = transport_new(&o, &h, err, sizeof(err));
 	if (!r->t) {
 		fprintf(stderr, "nfs41refd: %s\n", err);
@@ -120,7 +165,7 @@ static int start(struct refd *r)
 	fflush(stdout);
 	fprintf(stderr, "nfs41refd: serving NFSv4.1 on %s:%u, lease %u s\n", r->cfg.listen,
 		transport_port(r->t), r->cfg.lease_seconds);
-	return 0;
+	return start_admin(r);
 }
 
 /* The loop: the transport's events, and the reaper every reaper_period (RFC 8881 s8.3). */
@@ -131,10 +176,16 @@ static void serve(struct refd *r)
 	while (!stop_requested) {
 		uint64_t now = monotonic_ms(NULL);
 		if (now >= next) {
+			pthread_mutex_lock(&r->lock);
 			sm_reap(r->sm);
+			pthread_mutex_unlock(&r->lock);
 			next = now + (period ? period : 1000);
 		}
-		if (transport_run_once(r->t, (int)(next - now < 1000 ? next - now : 1000)) < 0)
+		int rc = transport_run_once(r->t, (int)(next - now < 1000 ? next - now : 1000));
+		pthread_mutex_lock(&r->lock);
+		transport_stats(r->t, &r->tstats);
+		pthread_mutex_unlock(&r->lock);
+		if (rc < 0)
 			break;
 	}
 }
@@ -162,12 +213,15 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	pthread_mutex_init(&r.lock, NULL);
 	int rc = start(&r);
 
 	if (rc == 0)
 		serve(&r);
+	admin_free(r.admin); /* first: its thread uses sm */
 	transport_free(r.t);
 	sm_free(r.sm);
+	pthread_mutex_destroy(&r.lock);
 	fprintf(stderr, "nfs41refd: stopped\n");
 	return rc == 0 ? 0 : 1;
 }

@@ -10,9 +10,10 @@ size_t sm_list_clients(const struct sm *s, struct sm_client_info *out, size_t ma
 	size_t n = 0;
 
 	for (const struct sm_client *c = s->clients; c; c = c->next, n++) {
-		struct sm_client_info *i = &out[n];
+		struct sm_client_info *i;
 		if (n >= max)
 			continue;
+		i = &out[n];
 		*i = (struct sm_client_info){.clientid = c->clientid, .confirmed = c->confirmed,
 					     .owner_len = c->owner_len, .nsessions = c->nsessions,
 					     .created_ms = c->created_ms,

@@ -1,0 +1,819 @@
+/*
+ * admin.c - the admin HTTP API and /metrics (see admin.h for the endpoints and the locking).
+ */
+#include "admin.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+
+#define ADMIN_TOKEN_MAX 512
+#define ADMIN_BODY_MAX 65536
+#define ADMIN_MAX_SEGMENTS 8
+
+/* RFC 8881 channel_dir_from_server4 */
+#define DIR_FORE 0x1u
+#define DIR_BACK 0x2u
+
+#define JSON_TYPE "application/json"
+
+struct admin {
+	struct admin_opts o;
+	char token[ADMIN_TOKEN_MAX];
+	bool have_token;
+	char addr[INET_ADDRSTRLEN];
+	struct MHD_Daemon *daemon;
+};
+
+static void errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static void lock(const struct admin *a)
+{
+	if (a->o.lock)
+		pthread_mutex_lock(a->o.lock);
+}
+
+static void unlock(const struct admin *a)
+{
+	if (a->o.lock)
+		pthread_mutex_unlock(a->o.lock);
+}
+
+static int read_token(struct admin *a, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f) {
+		errf(err, errlen, "admin_token_file %s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!fgets(a->token, sizeof(a->token), f))
+		a->token[0] = '\0';
+	fclose(f);
+	n = strcspn(a->token, "\r\n");
+	if (n == sizeof(a->token) - 1) {
+		errf(err, errlen, "admin_token_file %s: token longer than %d bytes", path,
+		     ADMIN_TOKEN_MAX - 2);
+		return -1;
+	}
+	a->token[n] = '\0';
+	if (n == 0) {
+		errf(err, errlen, "admin_token_file %s: the first line (the token) is empty", path);
+		return -1;
+	}
+	a->have_token = true;
+	return 0;
+}
+
+struct admin *admin_new(const struct admin_opts *o, char *err, size_t errlen)
+{
+	struct admin *a = calloc(1, sizeof(*a));
+	struct in_addr ia;
+
+	if (!a) {
+		errf(err, errlen, "out of memory");
+		return NULL;
+	}
+	a->o = *o;
+	snprintf(a->addr, sizeof(a->addr), "%s", o->listen_addr ? o->listen_addr : "127.0.0.1");
+	if (inet_pton(AF_INET, a->addr, &ia) != 1) {
+		errf(err, errlen, "admin listen address '%s' is not a numeric IPv4 address", a->addr);
+		free(a);
+		return NULL;
+	}
+	if (o->token_file && o->token_file[0] && read_token(a, o->token_file, err, errlen) != 0) {
+		free(a);
+		return NULL;
+	}
+	a->o.token_file = NULL; /* not kept: the caller's storage */
+	a->o.listen_addr = NULL;
+	return a;
+}
+
+/* ---------------------------------------------------------------- replies */
+
+static void reply_text(struct admin_reply *rp, unsigned status, const char *type, char *body)
+{
+	rp->status = body ? status : 500;
+	rp->content_type = type;
+	rp->body = body;
+	rp->body_len = body ? strlen(body) : 0;
+}
+
+/* Take ownership of j (may be NULL: out of memory). */
+static void reply_json(struct admin_reply *rp, unsigned status, json_t *j)
+{
+	char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	char *body = NULL;
+
+	json_decref(j);
+	if (s) {
+		/* json_dumps' memory comes from jansson's allocator: copy into malloc'ed memory. */
+		size_t n = strlen(s);
+		body = malloc(n + 2);
+		if (body) {
+			memcpy(body, s, n);
+			body[n] = '\n';
+			body[n + 1] = '\0';
+		}
+		free(s);
+	}
+	reply_text(rp, status, JSON_TYPE, body);
+}
+
+static void reply_error(struct admin_reply *rp, unsigned status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void reply_error(struct admin_reply *rp, unsigned status, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	reply_json(rp, status, json_pack("{s:s, s:i}", "error", msg, "status", (int)status));
+}
+
+/* ------------------------------------------------------------------- ids */
+
+static void hex_encode(const uint8_t *b, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int hex_val(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* 1..16 hex digits (an optional 0x). */
+static int parse_clientid(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t n = 0;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	for (; s[n]; n++) {
+		int d = hex_val(s[n]);
+		if (d < 0 || n >= 16)
+			return -1;
+		v = v << 4 | (uint64_t)d;
+	}
+	if (n == 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Exactly 32 hex digits. */
+static int parse_sessionid(const char *s, uint8_t out[16])
+{
+	if (strlen(s) != 32)
+		return -1;
+	for (size_t i = 0; i < 16; i++) {
+		int hi = hex_val(s[2 * i]), lo = hex_val(s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+static json_t *json_clientid(uint64_t id)
+{
+	char s[17];
+
+	snprintf(s, sizeof(s), "%016" PRIx64, id);
+	return json_string(s);
+}
+
+static json_t *json_u64(uint64_t v)
+{
+	return json_integer(v > (uint64_t)INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
+/* ------------------------------------------------------------- snapshots */
+
+/* Snapshot every client, under the lock. Returns the count; *out malloc'ed (NULL on OOM). */
+static size_t snapshot_clients(const struct admin *a, struct sm_client_info **out, uint64_t *now)
+{
+	/* Never NULL: sm_list_*() index out before checking max (UB on NULL under UBSan). */
+	size_t n, cap = 16;
+	struct sm_client_info *v = malloc(cap * sizeof(*v));
+
+	*now = 0;
+	if (!v) {
+		*out = NULL;
+		return 0;
+	}
+	lock(a);
+	for (;;) {
+		n = sm_list_clients(a->o.sm, v, cap);
+		if (n <= cap)
+			break;
+		struct sm_client_info *nv = realloc(v, n * sizeof(*v));
+		if (!nv) {
+			free(v);
+			v = NULL;
+			n = 0;
+			break;
+		}
+		v = nv;
+		cap = n;
+	}
+	*now = sm_clock_ms(a->o.sm);
+	unlock(a);
+	*out = v;
+	return n;
+}
+
+static size_t snapshot_sessions(const struct admin *a, uint64_t clientid,
+				struct sm_session_info **out)
+{
+	/* Never NULL: sm_list_*() index out before checking max (UB on NULL under UBSan). */
+	size_t n, cap = 16;
+	struct sm_session_info *v = malloc(cap * sizeof(*v));
+
+	if (!v) {
+		*out = NULL;
+		return 0;
+	}
+	lock(a);
+	for (;;) {
+		n = sm_list_sessions(a->o.sm, clientid, v, cap);
+		if (n <= cap)
+			break;
+		struct sm_session_info *nv = realloc(v, n * sizeof(*v));
+		if (!nv) {
+			free(v);
+			v = NULL;
+			n = 0;
+			break;
+		}
+		v = nv;
+		cap = n;
+	}
+	unlock(a);
+	*out = v;
+	return n;
+}
+
+static uint64_t since(uint64_t now, uint64_t then)
+{
+	return now > then ? now - then : 0;
+}
+
+/* The owner as text when every byte is printable ASCII, else null. */
+static json_t *owner_text(const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (b[i] < 0x20 || b[i] > 0x7e)
+			return json_null();
+	return json_stringn((const char *)b, n);
+}
+
+static json_t *client_json(const struct sm_client_info *c, uint64_t now)
+{
+	char owner[2 * sizeof(c->owner) + 1];
+	size_t olen = c->owner_len < sizeof(c->owner) ? c->owner_len : sizeof(c->owner);
+
+	hex_encode(c->owner, olen, owner);
+	return json_pack("{s:o, s:b, s:o, s:s, s:I, s:b, s:I, s:o, s:o, s:o, s:o}",
+			 "clientid", json_clientid(c->clientid), "confirmed", c->confirmed,
+			 "owner", owner_text(c->owner, olen), "owner_hex", owner,
+			 "owner_len", (json_int_t)c->owner_len,
+			 "owner_truncated", c->owner_len > sizeof(c->owner),
+			 "sessions", (json_int_t)c->nsessions,
+			 "created_ms", json_u64(c->created_ms),
+			 "age_ms", json_u64(since(now, c->created_ms)),
+			 "lease_expiry_ms", json_u64(c->lease_expiry_ms),
+			 "lease_remaining_ms", json_u64(since(c->lease_expiry_ms, now)));
+}
+
+static json_t *session_json(const struct sm_session_info *s, uint64_t now)
+{
+	char sid[33];
+	json_t *conns = json_array();
+
+	hex_encode(s->sessionid, sizeof(s->sessionid), sid);
+	for (uint32_t i = 0; conns && i < s->nconns && i < SM_MAX_CONN_INFO; i++) {
+		json_t *ch = json_array();
+		if (ch && (s->conn_dirs[i] & DIR_FORE))
+			json_array_append_new(ch, json_string("fore"));
+		if (ch && (s->conn_dirs[i] & DIR_BACK))
+			json_array_append_new(ch, json_string("back"));
+		json_array_append_new(conns, json_pack("{s:o, s:o}", "id", json_u64(s->conns[i]),
+						       "channels", ch));
+	}
+	return json_pack(
+		"{s:s, s:o, s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I}, s:I, s:I, s:I, s:o,"
+		" s:I, s:b, s:o, s:o, s:o, s:o}",
+		"sessionid", sid, "clientid", json_clientid(s->clientid),
+		"flags", (json_int_t)s->flags,
+		"fore_channel", "max_requests", (json_int_t)s->fore_slots,
+		"max_operations", (json_int_t)s->fore_max_ops,
+		"max_request_size", (json_int_t)s->fore_max_request,
+		"max_response_size", (json_int_t)s->fore_max_response,
+		"max_response_size_cached", (json_int_t)s->fore_max_cached,
+		"back_channel", "max_requests", (json_int_t)s->back_slots,
+		"max_operations", (json_int_t)s->back_max_ops,
+		"slots_in_use", (json_int_t)s->slots_in_use,
+		"highest_slotid", (json_int_t)s->highest_slotid,
+		"target_highest_slotid", (json_int_t)s->target_highest_slotid,
+		"cached_bytes", json_u64(s->cached_bytes),
+		"connection_count", (json_int_t)s->nconns,
+		"connections_truncated", s->nconns > SM_MAX_CONN_INFO,
+		"connections", conns ? conns : json_null(),
+		"created_ms", json_u64(s->created_ms), "last_used_ms", json_u64(s->last_used_ms),
+		"idle_ms", json_u64(since(now, s->last_used_ms)));
+}
+
+static const struct sm_client_info *find_client(const struct sm_client_info *v, size_t n,
+						 uint64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].clientid == id)
+			return &v[i];
+	return NULL;
+}
+
+/* --------------------------------------------------------------- handlers */
+
+static void get_clients(struct admin *a, struct admin_reply *rp)
+{
+	uint64_t now;
+	struct sm_client_info *v;
+	size_t n = snapshot_clients(a, &v, &now);
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr && i < n; i++)
+		json_array_append_new(arr, client_json(&v[i], now));
+	free(v);
+	reply_json(rp, 200, arr ? json_pack("{s:I, s:o, s:o}", "count", (json_int_t)n, "now_ms",
+					    json_u64(now), "clients", arr)
+				: NULL);
+}
+
+static void get_sessions(struct admin *a, uint64_t clientid, struct admin_reply *rp)
+{
+	uint64_t now;
+	struct sm_client_info *cv;
+	size_t nc = snapshot_clients(a, &cv, &now);
+	bool known = find_client(cv, nc, clientid) != NULL;
+
+	free(cv);
+	if (!known) {
+		reply_error(rp, 404, "no client %016" PRIx64, clientid);
+		return;
+	}
+	struct sm_session_info *v;
+	size_t n = snapshot_sessions(a, clientid, &v);
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr && v && i < n; i++)
+		json_array_append_new(arr, session_json(&v[i], now));
+	free(v);
+	reply_json(rp, 200, arr ? json_pack("{s:o, s:I, s:o, s:o}", "clientid",
+					    json_clientid(clientid), "count", (json_int_t)n,
+					    "now_ms", json_u64(now), "sessions", arr)
+				: NULL);
+}
+
+static void delete_session(struct admin *a, uint64_t clientid, const char *sidhex,
+			   struct admin_reply *rp)
+{
+	uint8_t sid[16];
+	int rc;
+
+	if (parse_sessionid(sidhex, sid) != 0) {
+		reply_error(rp, 400, "bad session id '%.64s': want 32 hex digits", sidhex);
+		return;
+	}
+	lock(a);
+	rc = sm_admin_destroy_session(a->o.sm, clientid, sid);
+	unlock(a);
+	if (rc != 0) {
+		reply_error(rp, 404, "no session %s of client %016" PRIx64, sidhex, clientid);
+		return;
+	}
+	reply_json(rp, 200, json_pack("{s:s, s:o, s:s}", "destroyed", "session", "clientid",
+				      json_clientid(clientid), "sessionid", sidhex));
+}
+
+static void delete_client(struct admin *a, uint64_t clientid, struct admin_reply *rp)
+{
+	int rc;
+
+	lock(a);
+	rc = sm_admin_destroy_client(a->o.sm, clientid);
+	unlock(a);
+	if (rc != 0) {
+		reply_error(rp, 404, "no client %016" PRIx64, clientid);
+		return;
+	}
+	reply_json(rp, 200, json_pack("{s:s, s:o}", "destroyed", "client", "clientid",
+				      json_clientid(clientid)));
+}
+
+/* A non-negative integer member that fits in 32 bits; -1 when absent or bad. */
+static int get_u32(const json_t *o, const char *key, uint32_t *out)
+{
+	const json_t *v = json_object_get(o, key);
+	json_int_t i;
+
+	if (!json_is_integer(v))
+		return -1;
+	i = json_integer_value(v);
+	if (i < 0 || i > (json_int_t)UINT32_MAX)
+		return -1;
+	*out = (uint32_t)i;
+	return 0;
+}
+
+static void post_hook(struct admin *a, const char *which, const struct admin_request *rq,
+		      struct admin_reply *rp)
+{
+	json_error_t jerr;
+	json_t *j;
+	uint8_t sid[16];
+	uint32_t x = 0, y = 0;
+	int rc;
+	bool target = strcmp(which, "target") == 0;
+
+	if (!target && strcmp(which, "preset") != 0) {
+		reply_error(rp, 404, "no hook '%.64s' (hooks: target, preset)", which);
+		return;
+	}
+	j = json_loadb(rq->body ? rq->body : "", rq->body_len, 0, &jerr);
+	if (!json_is_object(j)) {
+		reply_error(rp, 400, "body is not a JSON object: %s", j ? "wrong type" : jerr.text);
+		json_decref(j);
+		return;
+	}
+	const json_t *jsid = json_object_get(j, "sessionid");
+	if (!json_is_string(jsid) || parse_sessionid(json_string_value(jsid), sid) != 0) {
+		json_decref(j);
+		reply_error(rp, 400, "\"sessionid\" must be a string of 32 hex digits");
+		return;
+	}
+	if (target ? get_u32(j, "target", &x) != 0
+		   : get_u32(j, "slot", &x) != 0 || get_u32(j, "seqid", &y) != 0) {
+		json_decref(j);
+		reply_error(rp, 400, target ? "\"target\" must be an integer 0..4294967295"
+					    : "\"slot\" and \"seqid\" must be integers 0..4294967295");
+		return;
+	}
+	json_decref(j);
+	lock(a);
+	rc = target ? sm_hook_set_target(a->o.sm, sid, x) : sm_hook_preset_slot(a->o.sm, sid, x, y);
+	unlock(a);
+	if (rc != 0) {
+		reply_error(rp, 404, target ? "no such session (or target out of range)"
+					    : "no such session or slot");
+		return;
+	}
+	reply_json(rp, 200, json_pack("{s:s, s:b}", "hook", which, "ok", 1));
+}
+
+static void get_metrics(struct admin *a, struct admin_reply *rp)
+{
+	struct sm_stats s;
+	struct transport_stats t;
+	bool have_t = a->o.tstats != NULL;
+
+	lock(a);
+	sm_stats(a->o.sm, &s);
+	if (have_t)
+		t = *a->o.tstats;
+	unlock(a);
+	reply_text(rp, 200, METRICS_CONTENT_TYPE, metrics_render(&s, have_t ? &t : NULL));
+}
+
+/* Constant-time comparison of the presented token with ours. */
+static bool token_ok(const struct admin *a, const char *auth)
+{
+	static const char prefix[] = "Bearer ";
+	size_t n, m = strlen(a->token);
+	unsigned char diff = 0;
+
+	if (!auth || strncasecmp(auth, prefix, sizeof(prefix) - 1) != 0)
+		return false;
+	auth += sizeof(prefix) - 1;
+	while (*auth == ' ')
+		auth++;
+	n = strlen(auth);
+	while (n > 0 && (auth[n - 1] == ' ' || auth[n - 1] == '\t'))
+		n--;
+	if (n != m)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)(auth[i] ^ a->token[i]);
+	return diff == 0;
+}
+
+/* 0 when the request may change state, else the reply is filled. */
+static int authorize(const struct admin *a, const struct admin_request *rq, struct admin_reply *rp)
+{
+	if (!a->have_token) {
+		reply_error(rp, 403,
+			    "state changes are disabled: nfs41refd has no admin_token_file configured");
+		return -1;
+	}
+	if (!rq->authorization) {
+		reply_error(rp, 401, "this request changes state: send 'Authorization: Bearer <token>'");
+		return -1;
+	}
+	if (!token_ok(a, rq->authorization)) {
+		reply_error(rp, 401, "bad bearer token");
+		return -1;
+	}
+	return 0;
+}
+
+static size_t split_path(char *path, char *seg[], size_t max)
+{
+	size_t n = 0;
+	char *save = NULL;
+
+	for (char *p = strtok_r(path, "/", &save); p; p = strtok_r(NULL, "/", &save)) {
+		if (n == max)
+			return max + 1;
+		seg[n++] = p;
+	}
+	return n;
+}
+
+static void method_not_allowed(struct admin_reply *rp, const char *method, const char *allowed)
+{
+	reply_error(rp, 405, "method %.16s not allowed here (allowed: %s)", method, allowed);
+}
+
+static void route(struct admin *a, const struct admin_request *rq, char *path,
+		  struct admin_reply *rp)
+{
+	char *seg[ADMIN_MAX_SEGMENTS];
+	size_t n = split_path(path, seg, ADMIN_MAX_SEGMENTS);
+	const char *m = rq->method;
+	bool get = strcmp(m, "GET") == 0, del = strcmp(m, "DELETE") == 0,
+	     post = strcmp(m, "POST") == 0;
+	uint64_t cid = 0;
+
+	if (n == 1 && strcmp(seg[0], "metrics") == 0) {
+		if (get)
+			get_metrics(a, rp);
+		else
+			method_not_allowed(rp, m, "GET");
+		return;
+	}
+	if (n < 3 || n > 5 || strcmp(seg[0], "api") != 0 || strcmp(seg[1], "v1") != 0)
+		goto not_found;
+	if (strcmp(seg[2], "hooks") == 0) {
+		if (!a->o.test_hooks || n != 4)
+			goto not_found;
+		if (!post) {
+			method_not_allowed(rp, m, "POST");
+			return;
+		}
+		if (authorize(a, rq, rp) == 0)
+			post_hook(a, seg[3], rq, rp);
+		return;
+	}
+	if (strcmp(seg[2], "clients") != 0)
+		goto not_found;
+	if (n >= 4 && parse_clientid(seg[3], &cid) != 0) {
+		reply_error(rp, 400, "bad client id '%.64s': want up to 16 hex digits", seg[3]);
+		return;
+	}
+	if (n >= 5 && strcmp(seg[4], "sessions") != 0)
+		goto not_found;
+	switch (n) {
+	case 3: /* /api/v1/clients */
+		if (get)
+			get_clients(a, rp);
+		else
+			method_not_allowed(rp, m, "GET");
+		return;
+	case 4: /* /api/v1/clients/{id} */
+		if (!del) {
+			method_not_allowed(rp, m, "DELETE");
+			return;
+		}
+		if (authorize(a, rq, rp) == 0)
+			delete_client(a, cid, rp);
+		return;
+	default: /* /api/v1/clients/{id}/sessions */
+		if (get)
+			get_sessions(a, cid, rp);
+		else
+			method_not_allowed(rp, m, "GET");
+		return;
+	}
+not_found:
+	reply_error(rp, 404, "no such endpoint: %.128s", rq->url);
+}
+
+/* /api/v1/clients/{id}/sessions/{sid} has six segments: handled apart from route(). */
+static bool route_session(struct admin *a, const struct admin_request *rq, char *path,
+			  struct admin_reply *rp)
+{
+	char *seg[ADMIN_MAX_SEGMENTS];
+	size_t n = split_path(path, seg, ADMIN_MAX_SEGMENTS);
+	uint64_t cid;
+
+	if (n != 6 || strcmp(seg[0], "api") != 0 || strcmp(seg[1], "v1") != 0 ||
+	    strcmp(seg[2], "clients") != 0 || strcmp(seg[4], "sessions") != 0)
+		return false;
+	if (parse_clientid(seg[3], &cid) != 0) {
+		reply_error(rp, 400, "bad client id '%.64s': want up to 16 hex digits", seg[3]);
+		return true;
+	}
+	if (strcmp(rq->method, "DELETE") != 0) {
+		method_not_allowed(rp, rq->method, "DELETE");
+		return true;
+	}
+	if (authorize(a, rq, rp) == 0)
+		delete_session(a, cid, seg[5], rp);
+	return true;
+}
+
+void admin_handle(struct admin *a, const struct admin_request *rq, struct admin_reply *rp)
+{
+	size_t len = strlen(rq->url);
+	char *p1 = malloc(len + 1), *p2 = malloc(len + 1);
+
+	memset(rp, 0, sizeof(*rp));
+	if (!p1 || !p2) {
+		free(p1);
+		free(p2);
+		reply_text(rp, 500, JSON_TYPE, NULL);
+		return;
+	}
+	memcpy(p1, rq->url, len + 1);
+	memcpy(p2, rq->url, len + 1);
+	if (!route_session(a, rq, p1, rp))
+		route(a, rq, p2, rp);
+	free(p1);
+	free(p2);
+}
+
+/* ------------------------------------------------------------------ HTTP */
+
+struct upload {
+	char *buf;
+	size_t len;
+	bool too_big;
+};
+
+/* Not const: MHD's buffer parameter is not, though it never writes a PERSISTENT one. */
+static char oom[] = "{\"error\": \"out of memory\", \"status\": 500}\n";
+
+static enum MHD_Result queue(struct MHD_Connection *c, const struct admin_reply *rp)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	if (rp->body)
+		r = MHD_create_response_from_buffer(rp->body_len, rp->body, MHD_RESPMEM_MUST_FREE);
+	else
+		r = MHD_create_response_from_buffer(sizeof(oom) - 1, oom, MHD_RESPMEM_PERSISTENT);
+	if (!r) {
+		free(rp->body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+				rp->content_type ? rp->content_type : JSON_TYPE);
+	if (rp->status == 401)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+	ret = MHD_queue_response(c, rp->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size,
+				  void **con_cls)
+{
+	struct admin *a = cls;
+	struct upload *u = *con_cls;
+	struct admin_reply rp;
+
+	(void)version;
+	if (!u) {
+		u = calloc(1, sizeof(*u));
+		if (!u)
+			return MHD_NO;
+		*con_cls = u;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		size_t n = *upload_data_size;
+		if (u->len + n > ADMIN_BODY_MAX) {
+			u->too_big = true;
+		} else {
+			char *nb = realloc(u->buf, u->len + n + 1);
+			if (!nb)
+				return MHD_NO;
+			memcpy(nb + u->len, upload_data, n);
+			u->buf = nb;
+			u->len += n;
+			u->buf[u->len] = '\0';
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (u->too_big) {
+		memset(&rp, 0, sizeof(rp));
+		reply_error(&rp, 413, "request body over %d bytes", ADMIN_BODY_MAX);
+	} else {
+		struct admin_request rq = {
+			.method = method, .url = url,
+			.authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+								     MHD_HTTP_HEADER_AUTHORIZATION),
+			.body = u->buf, .body_len = u->len};
+		admin_handle(a, &rq, &rp);
+	}
+	return queue(c, &rp);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct upload *u = *con_cls;
+
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (u) {
+		free(u->buf);
+		free(u);
+		*con_cls = NULL;
+	}
+}
+
+int admin_listen(struct admin *a, char *err, size_t errlen)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(a->o.port)};
+
+	if (a->o.port == 0) {
+		errf(err, errlen, "admin port 0: the admin API is off");
+		return -1;
+	}
+	inet_pton(AF_INET, a->addr, &sa.sin_addr);
+	/* One internal thread; AUTO picks epoll or poll, so fds over FD_SETSIZE work too. */
+	a->daemon = MHD_start_daemon(
+		MHD_USE_AUTO_INTERNAL_THREAD, a->o.port, NULL, NULL, on_request, a,
+		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&sa,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, a,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+		MHD_OPTION_END);
+	if (!a->daemon) {
+		errf(err, errlen, "admin API: cannot listen on %s:%u (port in use?)", a->addr,
+		     (unsigned)a->o.port);
+		return -1;
+	}
+	return 0;
+}
+
+void admin_free(struct admin *a)
+{
+	if (!a)
+		return;
+	if (a->daemon)
+		MHD_stop_daemon(a->daemon);
+	free(a);
+}
