@@ -18,6 +18,24 @@ static void one(FILE *f, const char *name, const char *type, const char *help, u
 	fprintf(f, "%s %" PRIu64 "\n", name, v);
 }
 
+/* The session lifetime histogram: cumulative buckets, as Prometheus wants them. */
+static void render_duration(FILE *f, const struct sm_stats *s)
+{
+	uint64_t cum = 0;
+
+	family(f, "nfs41refd_session_duration_seconds", "histogram",
+	       "How long destroyed sessions lived.");
+	for (int b = 0; b < SM_DURATION_BUCKETS - 1; b++) {
+		cum += s->duration_buckets[b];
+		fprintf(f, "nfs41refd_session_duration_seconds_bucket{le=\"%g\"} %" PRIu64 "\n",
+			sm_duration_bounds[b], cum);
+	}
+	cum += s->duration_buckets[SM_DURATION_BUCKETS - 1];
+	fprintf(f, "nfs41refd_session_duration_seconds_bucket{le=\"+Inf\"} %" PRIu64 "\n", cum);
+	fprintf(f, "nfs41refd_session_duration_seconds_sum %.3f\n", s->duration_sum);
+	fprintf(f, "nfs41refd_session_duration_seconds_count %" PRIu64 "\n", s->duration_count);
+}
+
 static void render_sm(FILE *f, const struct sm_stats *s)
 {
 	one(f, "nfs41refd_sessions_created_total", "counter",
@@ -25,6 +43,16 @@ static void render_sm(FILE *f, const struct sm_stats *s)
 	one(f, "nfs41refd_sessions_destroyed_total", "counter",
 	    "Sessions destroyed (DESTROY_SESSION, client teardown, reaper, admin).",
 	    s->sessions_destroyed);
+	family(f, "nfs41refd_sessions_destroyed_by_reason_total", "counter",
+	       "Sessions destroyed, by reason.");
+	for (int r = 0; r < SM_DESTROY_NREASONS; r++)
+		fprintf(f, "nfs41refd_sessions_destroyed_by_reason_total{reason=\"%s\"} %" PRIu64 "\n",
+			sm_destroy_reason_name((enum sm_destroy_reason)r), s->destroyed_by[r]);
+	render_duration(f, s);
+	one(f, "nfs41refd_sequence_ops_total", "counter", "SEQUENCE operations handled.",
+	    s->sequences);
+	one(f, "nfs41refd_slots_in_use", "gauge",
+	    "Fore-channel slots that have served a request, all sessions.", s->slots_in_use);
 	one(f, "nfs41refd_sessions_active", "gauge", "Sessions that exist now.",
 	    s->sessions_active);
 	one(f, "nfs41refd_compounds_total", "counter", "COMPOUND requests handled.", s->compounds);

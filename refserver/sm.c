@@ -73,7 +73,26 @@ void sm_conn_close(struct sm *s, uint64_t conn)
 	sm_conn_unbind_all(s, conn); /* a closed connection is unbound at once */
 }
 
-void sm_stats(const struct sm *s, struct sm_stats *out) { *out = s->stats; }
+const double sm_duration_bounds[SM_DURATION_BUCKETS - 1] = {1, 10, 60, 600, 3600};
+
+const char *sm_destroy_reason_name(enum sm_destroy_reason r)
+{
+	static const char *const names[] = {"destroy_session", "client_gone", "admin", "reaper"};
+
+	return (unsigned)r < SM_DESTROY_NREASONS ? names[r] : "unknown";
+}
+
+void sm_stats(const struct sm *s, struct sm_stats *out)
+{
+	struct slot_info si;
+
+	*out = s->stats;
+	out->slots_in_use = 0;
+	for (const struct sm_session *x = s->sessions; x; x = x->next)
+		for (uint32_t k = 0; k < x->slots.nslots; k++)
+			if (slot_table_slot_info(&x->slots, k, &si) && si.state != SLOT_NEVER_USED)
+				out->slots_in_use++;
+}
 
 void sm_set_log(struct sm *s, const struct sm_log *log) { s->log = *log; }
 

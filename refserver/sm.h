@@ -68,6 +68,21 @@ enum sm_action sm_handle(struct sm *s, uint64_t conn, const uint8_t *rec, size_t
 /* Run the reaper: expired leases and stale unconfirmed records (RFC 8881 s8.3, s18.35.4). */
 void sm_reap(struct sm *s);
 
+/* Why a session went away (a metrics label with fixed values). */
+enum sm_destroy_reason {
+	SM_BY_CLIENT,      /* DESTROY_SESSION */
+	SM_BY_CLIENT_GONE, /* DESTROY_CLIENTID, or a restarted client's old incarnation */
+	SM_BY_ADMIN,       /* the admin API */
+	SM_BY_REAPER,      /* the lease expired */
+	SM_DESTROY_NREASONS
+};
+
+const char *sm_destroy_reason_name(enum sm_destroy_reason r);
+
+/* Session lifetime histogram: upper bounds in seconds, then +Inf. */
+#define SM_DURATION_BUCKETS 6
+extern const double sm_duration_bounds[SM_DURATION_BUCKETS - 1];
+
 /* Counters for metrics and tests. */
 struct sm_stats {
 	uint64_t clients_confirmed, clients_unconfirmed;
@@ -75,6 +90,12 @@ struct sm_stats {
 	uint64_t compounds, replays_served, false_retries, misordered;
 	uint64_t reaper_runs, reaped_clients;
 	uint64_t reply_cache_bytes;
+	uint64_t sequences;                  /* SEQUENCE operations handled */
+	uint64_t slots_in_use;               /* slots that have served a request, all sessions */
+	uint64_t destroyed_by[SM_DESTROY_NREASONS];
+	uint64_t duration_buckets[SM_DURATION_BUCKETS]; /* per bucket, not cumulative */
+	uint64_t duration_count;
+	double duration_sum;                 /* seconds */
 };
 
 void sm_stats(const struct sm *s, struct sm_stats *out);

@@ -70,7 +70,7 @@ int sm_admin_destroy_session(struct sm *s, uint64_t clientid, const uint8_t sess
 
 	if (!x || (clientid && x->client->clientid != clientid))
 		return -1;
-	sm_session_destroy(s, x);
+	sm_session_destroy(s, x, SM_BY_ADMIN);
 	return 0;
 }
 
@@ -80,7 +80,7 @@ int sm_admin_destroy_client(struct sm *s, uint64_t clientid)
 
 	if (!c)
 		return -1;
-	sm_client_destroy(s, c);
+	sm_client_destroy(s, c, SM_BY_ADMIN);
 	return 0;
 }
 

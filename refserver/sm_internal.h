@@ -117,8 +117,8 @@ struct sm_client *sm_client_confirmed_owner(struct sm *s, const struct sm_client
 struct sm_session *sm_session_find(struct sm *s, const uint8_t id[NFS4_SESSIONID_SIZE]);
 bool sm_session_bind(struct sm *s, struct sm_session *x, uint64_t conn, uint32_t dir);
 bool sm_session_bound(struct sm_session *x, uint64_t conn);
-void sm_session_destroy(struct sm *s, struct sm_session *x);
-void sm_client_destroy(struct sm *s, struct sm_client *c); /* with its sessions */
+void sm_session_destroy(struct sm *s, struct sm_session *x, enum sm_destroy_reason why);
+void sm_client_destroy(struct sm *s, struct sm_client *c, enum sm_destroy_reason why);
 void sm_conn_unbind_all(struct sm *s, uint64_t conn);
 uint32_t sm_status_flags(struct sm *s, const struct sm_client *c);
 bool sm_client_expired(const struct sm *s, const struct sm_client *c);

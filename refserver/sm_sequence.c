@@ -99,6 +99,8 @@ uint32_t sm_sequence(struct sm *s, struct sm_request *rq, const struct COMPOUND4
 	const struct SEQUENCE4args *a = &args->argarray[0].u.sequence;
 	struct sm_session *x = sm_session_find(s, a->sa_sessionid);
 	uint32_t ops[4096];
+
+	s->stats.sequences++;
 	struct replay_key key;
 	const uint8_t *cached;
 	size_t cached_len, cache_before;

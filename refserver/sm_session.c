@@ -67,12 +67,27 @@ uint32_t sm_status_flags(struct sm *s, const struct sm_client *c)
 	return SEQ4_STATUS_CB_PATH_DOWN;
 }
 
-void sm_session_destroy(struct sm *s, struct sm_session *x)
+static void observe_duration(struct sm *s, const struct sm_session *x, enum sm_destroy_reason why)
+{
+	double secs = (double)(sm_now(s) - x->created_ms) / 1000;
+	unsigned b = 0;
+
+	while (b < SM_DURATION_BUCKETS - 1 && secs > sm_duration_bounds[b])
+		b++;
+	s->stats.duration_buckets[b]++;
+	s->stats.duration_count++;
+	s->stats.duration_sum += secs;
+	s->stats.destroyed_by[why]++;
+}
+
+void sm_session_destroy(struct sm *s, struct sm_session *x, enum sm_destroy_reason why)
 {
 	for (struct sm_session **p = &s->sessions; *p; p = &(*p)->next) {
 		if (*p != x)
 			continue;
-		sm_logf(s, "session destroyed: client %016llx", (unsigned long long)x->client->clientid);
+		sm_logf(s, "session destroyed: client %016llx (%s)",
+			(unsigned long long)x->client->clientid, sm_destroy_reason_name(why));
+		observe_duration(s, x, why);
 		*p = x->next;
 		x->client->nsessions--;
 		s->stats.reply_cache_bytes -= slot_table_cached_bytes(&x->slots);
@@ -85,14 +100,14 @@ void sm_session_destroy(struct sm *s, struct sm_session *x)
 	}
 }
 
-void sm_client_destroy(struct sm *s, struct sm_client *c)
+void sm_client_destroy(struct sm *s, struct sm_client *c, enum sm_destroy_reason why)
 {
 	struct sm_session *x = s->sessions, *next;
 
 	for (; x; x = next) {
 		next = x->next;
 		if (x->client == c)
-			sm_session_destroy(s, x);
+			sm_session_destroy(s, x, why);
 	}
 	sm_client_remove(s, c);
 }
@@ -100,7 +115,7 @@ void sm_client_destroy(struct sm *s, struct sm_client *c)
 void sm_sessions_free(struct sm *s)
 {
 	while (s->sessions)
-		sm_session_destroy(s, s->sessions);
+		sm_session_destroy(s, s->sessions, SM_BY_ADMIN);
 }
 
 /* ---- CREATE_SESSION ------------------------------------------------------------------------- */
@@ -211,7 +226,7 @@ static uint32_t confirm(struct sm *s, struct sm_request *rq, struct sm_client *c
 		return NFS4ERR_CLID_INUSE; /* CS-13 */
 	/* A restarted client (s18.35.4 case 5): the old incarnation's state goes now (EXID-25). */
 	while ((old = sm_client_confirmed_owner(s, c)) != NULL)
-		sm_client_destroy(s, old);
+		sm_client_destroy(s, old, SM_BY_CLIENT_GONE);
 	c->confirmed = true;
 	s->stats.clients_unconfirmed--;
 	s->stats.clients_confirmed++;
@@ -266,7 +281,7 @@ uint32_t sm_destroy_session(struct sm *s, struct sm_request *rq,
 		return NFS4ERR_CONN_NOT_BOUND_TO_SESSION; /* catalogue s17 (DS-04) */
 	if (rq->session == x)
 		rq->session = NULL; /* its slot goes with it: nothing to finish */
-	sm_session_destroy(s, x);
+	sm_session_destroy(s, x, SM_BY_CLIENT);
 	return NFS4_OK;
 }
 
@@ -314,7 +329,7 @@ uint32_t sm_destroy_clientid(struct sm *s, const struct DESTROY_CLIENTID4args *a
 		return NFS4ERR_STALE_CLIENTID; /* DCID-06 */
 	if (c->nsessions)
 		return NFS4ERR_CLIENTID_BUSY; /* DCID-01, DCID-02 */
-	sm_client_destroy(s, c);
+	sm_client_destroy(s, c, SM_BY_CLIENT_GONE);
 	return NFS4_OK;
 }
 
@@ -349,7 +364,7 @@ void sm_reap(struct sm *s)
 			continue;
 		sm_logf(s, "reaped: client %016llx (%s)", (unsigned long long)c->clientid,
 			c->confirmed ? "lease expired" : "never confirmed");
-		sm_client_destroy(s, c);
+		sm_client_destroy(s, c, SM_BY_REAPER);
 		s->stats.reaped_clients++;
 	}
 }

@@ -233,6 +233,10 @@ static void test_lease_and_reaper(void)
 	sm_stats(s, &st);
 	CU_ASSERT_EQUAL(st.sessions_active, 0);
 	CU_ASSERT_EQUAL(st.reaped_clients, 1);
+	CU_ASSERT_EQUAL(st.destroyed_by[SM_BY_REAPER], 1);
+	CU_ASSERT_EQUAL(st.duration_count, 1);
+	CU_ASSERT_EQUAL(st.duration_buckets[1], 1); /* lived 4 s: the (1, 10] bucket */
+	CU_ASSERT(st.sequences >= 1);
 	op = sequence_op(sid, 0, 2, false);
 	call(s, 1, &op, 1, &m, NULL, NULL);
 	CU_ASSERT_EQUAL(m.res.status, NFS4ERR_BADSESSION); /* never NFS4ERR_EXPIRED */
@@ -356,6 +360,12 @@ static void test_session_ops(void)
 	CU_ASSERT_EQUAL(status_of(s, 3, ops, 1), NFS4ERR_CONN_NOT_BOUND_TO_SESSION); /* DS-04 */
 	CU_ASSERT_EQUAL(status_of(s, 1, ops, 1), NFS4_OK);
 	CU_ASSERT_EQUAL(status_of(s, 1, ops, 1), NFS4ERR_BADSESSION); /* DS-01 */
+	{
+		struct sm_stats st;
+		sm_stats(s, &st);
+		CU_ASSERT_EQUAL(st.destroyed_by[SM_BY_CLIENT], 1);
+		CU_ASSERT_EQUAL(st.slots_in_use, 0);
+	}
 	ops[0] = (struct nfs_argop){.op = OP_DESTROY_CLIENTID};
 	ops[0].u.destroy_clientid.dca_clientid = clientid;
 	CU_ASSERT_EQUAL(status_of(s, 1, ops, 1), NFS4_OK);
