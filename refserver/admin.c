@@ -228,66 +228,33 @@ static json_t *json_u64(uint64_t v)
 /* ------------------------------------------------------------- snapshots */
 
 /* Snapshot every client, under the lock. Returns the count; *out malloc'ed (NULL on OOM). */
+/*
+ * Snapshots copy the state machine's view under the lock: count first, then fill; the count
+ * cannot change in between because the lock is held. *out is NULL only when out of memory.
+ */
 static size_t snapshot_clients(const struct admin *a, struct sm_client_info **out, uint64_t *now)
 {
-	/* Never NULL: sm_list_*() index out before checking max (UB on NULL under UBSan). */
-	size_t n, cap = 16;
-	struct sm_client_info *v = malloc(cap * sizeof(*v));
+	size_t n;
 
-	*now = 0;
-	if (!v) {
-		*out = NULL;
-		return 0;
-	}
 	lock(a);
-	for (;;) {
-		n = sm_list_clients(a->o.sm, v, cap);
-		if (n <= cap)
-			break;
-		struct sm_client_info *nv = realloc(v, n * sizeof(*v));
-		if (!nv) {
-			free(v);
-			v = NULL;
-			n = 0;
-			break;
-		}
-		v = nv;
-		cap = n;
-	}
+	n = sm_list_clients(a->o.sm, NULL, 0);
+	*out = malloc((n ? n : 1) * sizeof(**out));
+	n = *out ? sm_list_clients(a->o.sm, *out, n) : 0;
 	*now = sm_clock_ms(a->o.sm);
 	unlock(a);
-	*out = v;
 	return n;
 }
 
 static size_t snapshot_sessions(const struct admin *a, uint64_t clientid,
 				struct sm_session_info **out)
 {
-	/* Never NULL: sm_list_*() index out before checking max (UB on NULL under UBSan). */
-	size_t n, cap = 16;
-	struct sm_session_info *v = malloc(cap * sizeof(*v));
+	size_t n;
 
-	if (!v) {
-		*out = NULL;
-		return 0;
-	}
 	lock(a);
-	for (;;) {
-		n = sm_list_sessions(a->o.sm, clientid, v, cap);
-		if (n <= cap)
-			break;
-		struct sm_session_info *nv = realloc(v, n * sizeof(*v));
-		if (!nv) {
-			free(v);
-			v = NULL;
-			n = 0;
-			break;
-		}
-		v = nv;
-		cap = n;
-	}
+	n = sm_list_sessions(a->o.sm, clientid, NULL, 0);
+	*out = malloc((n ? n : 1) * sizeof(**out));
+	n = *out ? sm_list_sessions(a->o.sm, clientid, *out, n) : 0;
 	unlock(a);
-	*out = v;
 	return n;
 }
 
