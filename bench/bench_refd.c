@@ -162,22 +162,28 @@ int main(int argc, char **argv)
 				struct conn_reply *r = &cl->c.replies[0];
 				uint32_t slot = r->xid & 0xff;
 				if (nlat == cap) {
-					cap = cap ? cap * 2 : 1 << 16;
-					lat = realloc(lat, cap * sizeof(*lat));
-					if (!lat)
+					double *more = realloc(lat, (cap ? cap * 2 : 1 << 16) * sizeof(*lat));
+					if (!more) {
+						free(lat);
 						return 1;
+					}
+					lat = more;
+					cap = cap ? cap * 2 : 1 << 16;
 				}
 				lat[nlat++] = r->at - cl->sent_at[slot];
 				free(r->rec);
 				memmove(r, r + 1, (cl->c.nreplies - 1) * sizeof(*r));
 				cl->c.nreplies--;
 				done++;
-				if (send_work(cl, slot, slots) != 0)
+				if (send_work(cl, slot, slots) != 0) {
+					free(lat);
 					return 1;
+				}
 			}
 		}
 	}
-	qsort(lat, nlat, sizeof(*lat), cmp_double);
+	if (nlat)
+		qsort(lat, nlat, sizeof(*lat), cmp_double);
 	printf("bench_refd: %u conns x %u slots, %u s: %.0f compounds/s  p50 %.3f ms  p99 %.3f ms  max %.3f ms\n",
 	       conns, slots, seconds, (double)done / seconds, nlat ? lat[nlat / 2] * 1e3 : 0,
 	       nlat ? lat[nlat * 99 / 100] * 1e3 : 0, nlat ? lat[nlat - 1] * 1e3 : 0);

@@ -144,7 +144,7 @@ int cases_load(const char *const *paths, size_t npaths, struct case_set *set, ch
 		}
 		set->n++;
 	}
-	for (size_t i = 0; i < set->n; i++)
+	for (size_t i = 0; set->cases && i < set->n; i++)
 		for (size_t j = i + 1; j < set->n; j++)
 			if (set->cases[i].id && set->cases[j].id &&
 			    strcmp(set->cases[i].id, set->cases[j].id) == 0) {
