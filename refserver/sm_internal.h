@@ -55,7 +55,11 @@ struct sm_session {
 	uint32_t nconns;
 	uint64_t created_ms, last_used_ms;
 	struct sm_session *next;
+	struct sm_session *hnext; /* the same hash bucket (struct sm.session_hash) */
 };
+
+/* Sessions are found by id on every SEQUENCE: a fixed hash table in front of the list. */
+#define SM_SESSION_BUCKETS 4096u
 
 #define SM_SCRATCH 16384
 
@@ -89,6 +93,7 @@ struct sm {
 	char server_owner[48];
 	struct sm_client *clients;
 	struct sm_session *sessions;
+	struct sm_session *session_hash[SM_SESSION_BUCKETS];
 	uint64_t next_session;
 	struct sm_stats stats;
 	struct sm_log log;

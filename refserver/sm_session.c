@@ -15,12 +15,39 @@
 
 /* ---- lookup and connections ---------------------------------------------------------------- */
 
+/* FNV-1a over the id: ids come from clients too, so every byte counts. */
+static uint32_t bucket_of(const uint8_t id[NFS4_SESSIONID_SIZE])
+{
+	uint32_t h = 2166136261u;
+
+	for (unsigned i = 0; i < NFS4_SESSIONID_SIZE; i++)
+		h = (h ^ id[i]) * 16777619u;
+	return h & (SM_SESSION_BUCKETS - 1);
+}
+
 struct sm_session *sm_session_find(struct sm *s, const uint8_t id[NFS4_SESSIONID_SIZE])
 {
-	for (struct sm_session *x = s->sessions; x; x = x->next)
+	for (struct sm_session *x = s->session_hash[bucket_of(id)]; x; x = x->hnext)
 		if (!memcmp(x->id, id, NFS4_SESSIONID_SIZE))
 			return x;
 	return NULL;
+}
+
+static void hash_insert(struct sm *s, struct sm_session *x)
+{
+	struct sm_session **b = &s->session_hash[bucket_of(x->id)];
+
+	x->hnext = *b;
+	*b = x;
+}
+
+static void hash_remove(struct sm *s, const struct sm_session *x)
+{
+	for (struct sm_session **p = &s->session_hash[bucket_of(x->id)]; *p; p = &(*p)->hnext)
+		if (*p == x) {
+			*p = x->hnext;
+			return;
+		}
 }
 
 static struct sm_binding *binding_of(struct sm_session *x, uint64_t conn)
@@ -88,6 +115,7 @@ void sm_session_destroy(struct sm *s, struct sm_session *x, enum sm_destroy_reas
 		sm_logf(s, "session destroyed: client %016llx (%s)",
 			(unsigned long long)x->client->clientid, sm_destroy_reason_name(why));
 		observe_duration(s, x, why);
+		hash_remove(s, x);
 		*p = x->next;
 		x->client->nsessions--;
 		s->stats.reply_cache_bytes -= slot_table_cached_bytes(&x->slots);
@@ -207,6 +235,7 @@ static uint32_t create(struct sm *s, struct sm_request *rq, struct sm_client *c,
 			CDFS4_FORE | (x->flags & CREATE_SESSION4_FLAG_CONN_BACK_CHAN ? CDFS4_BACK : 0));
 	x->next = s->sessions;
 	s->sessions = x;
+	hash_insert(s, x);
 	c->nsessions++;
 	s->stats.sessions_active++;
 	s->stats.sessions_created++;
