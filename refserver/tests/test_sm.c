@@ -137,25 +137,30 @@ static void test_exchange_id(void)
 	sm_free(s);
 }
 
+static struct nfs_argop create_session_op(uint64_t clientid, uint32_t seq, uint32_t slots)
+{
+	struct nfs_argop a = {.op = OP_CREATE_SESSION};
+	struct CREATE_SESSION4args *cs = &a.u.create_session;
+
+	cs->csa_clientid = clientid;
+	cs->csa_sequence = seq;
+	cs->csa_fore_chan_attrs = (struct channel_attrs4){0, 65536, 65536, 4096, 8, slots, false, 0};
+	cs->csa_back_chan_attrs = (struct channel_attrs4){0, 4096, 4096, 0, 2, 1, false, 0};
+	cs->csa_sec_parms_count = 1;
+	return a;
+}
+
 /* EXCHANGE_ID + CREATE_SESSION: the session id, and the client id in *clientid. */
 static void open_session(struct sm *s, uint64_t conn, uint8_t sid[16], uint64_t *clientid)
 {
 	struct nfs_argop a = exchange_id_op("owner-s", 0);
-	struct CREATE_SESSION4args *cs;
 	struct wire_msg m;
 
 	call(s, conn, &a, 1, &m, NULL, NULL);
 	REQUIRE(m.res.status == NFS4_OK && m.res.resarray_len == 1);
 	*clientid = m.res.resarray[0].u.exchange_id.eir_clientid;
 	wire_msg_free(&m);
-	memset(&a, 0, sizeof(a));
-	a.op = OP_CREATE_SESSION;
-	cs = &a.u.create_session;
-	cs->csa_clientid = *clientid;
-	cs->csa_sequence = 1;
-	cs->csa_fore_chan_attrs = (struct channel_attrs4){0, 65536, 65536, 4096, 8, 4, false, 0};
-	cs->csa_back_chan_attrs = (struct channel_attrs4){0, 4096, 4096, 0, 2, 1, false, 0};
-	cs->csa_sec_parms_count = 1;
+	a = create_session_op(*clientid, 1, 4);
 	call(s, conn, &a, 1, &m, NULL, NULL);
 	REQUIRE(m.res.status == NFS4_OK && m.res.resarray_len == 1);
 	memcpy(sid, m.res.resarray[0].u.create_session.csr_sessionid, 16);
@@ -270,18 +275,6 @@ static void test_status_flags_and_conn_close(void)
 }
 
 
-static struct nfs_argop create_session_op(uint64_t clientid, uint32_t seq, uint32_t slots)
-{
-	struct nfs_argop a = {.op = OP_CREATE_SESSION};
-	struct CREATE_SESSION4args *cs = &a.u.create_session;
-
-	cs->csa_clientid = clientid;
-	cs->csa_sequence = seq;
-	cs->csa_fore_chan_attrs = (struct channel_attrs4){0, 65536, 65536, 4096, 8, slots, false, 0};
-	cs->csa_back_chan_attrs = (struct channel_attrs4){0, 4096, 4096, 0, 2, 1, false, 0};
-	cs->csa_sec_parms_count = 1;
-	return a;
-}
 
 static uint32_t status_of(struct sm *s, uint64_t conn, struct nfs_argop *ops, uint32_t n)
 {
