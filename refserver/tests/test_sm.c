@@ -7,72 +7,14 @@
 #include <string.h>
 
 #include "sm.h"
+#include "sm_harness.h"
 #include "test_main.h"
 #include "wire.h"
-
-static uint64_t fake_now;
-
-static uint64_t fake_clock(void *ctx)
-{
-	(void)ctx;
-	return fake_now;
-}
-
-static struct sm *new_sm(uint32_t lease)
-{
-	struct sm_limits l;
-	struct sm_clock c = {.now_ms = fake_clock};
-
-	sm_limits_default(&l);
-	l.lease_seconds = lease;
-	fake_now = 1000;
-	return sm_new(&l, &c);
-}
-
-/* One call, encoded: prog/vers/proc as given, AUTH_SYS uid 0 unless flavor says otherwise. */
-static size_t encode_call(uint32_t xid, uint32_t prog, uint32_t vers, uint32_t proc,
-			  const struct nfs_argop *ops, uint32_t nops, uint8_t *buf, size_t cap)
-{
-	static const uint8_t sys[] = {0, 0, 0, 1, 0, 0, 0, 1, 'h', 0, 0, 0, 0, 0, 0, 0,
-				      0, 0, 0, 0, 0, 0, 0, 0};
-	struct wire_msg m = {.msg_type = ONCRPC_CALL,
-			     .call = {.xid = xid, .rpcvers = 2, .prog = prog, .vers = vers, .proc = proc,
-				      .cred = {.flavor = ONCRPC_AUTH_SYS, .body = {sys, sizeof(sys)}}},
-			     .is_compound = proc == NFSPROC4_COMPOUND,
-			     .args = {.minorversion = 1, .argarray = (struct nfs_argop *)ops,
-				      .argarray_len = nops}};
-
-	return wire_msg_encode(&m, buf, cap);
-}
-
-/* Send ops as a COMPOUND; decode the reply into *out (free with wire_msg_free). */
-static enum sm_action call(struct sm *s, uint64_t conn, const struct nfs_argop *ops, uint32_t nops,
-			   struct wire_msg *out, uint8_t **raw, size_t *rawlen)
-{
-	uint8_t buf[4096];
-	size_t len = encode_call(7, NFS4_PROGRAM, NFS_V4, NFSPROC4_COMPOUND, ops, nops, buf, sizeof(buf));
-	uint8_t *reply;
-	size_t rlen;
-	struct wire_error e;
-	struct wire_decode_opts o = {.flags = WIRE_STRICT, .reply_proc = NFSPROC4_COMPOUND};
-	enum sm_action a = sm_handle(s, conn, buf, len, &reply, &rlen);
-
-	memset(out, 0, sizeof(*out));
-	if (a == SM_REPLY)
-		CU_ASSERT_EQUAL(wire_msg_decode(reply, rlen, &o, out, &e), WIRE_OK);
-	if (raw) {
-		*raw = reply;
-		*rawlen = rlen;
-	} else {
-		free(reply);
-	}
-	return a;
-}
 
 static struct wire_msg rpc_only(struct sm *s, uint32_t prog, uint32_t vers, uint32_t proc)
 {
 	uint8_t buf[256], *reply = NULL;
-	size_t len = encode_call(9, prog, vers, proc, NULL, 0, buf, sizeof(buf)), rlen;
+	size_t len = harness_encode_call(9, prog, vers, proc, NULL, 0, buf, sizeof(buf)), rlen;
 	struct wire_msg m = {0};
 	struct wire_error e;
 
@@ -85,7 +27,7 @@ static struct wire_msg rpc_only(struct sm *s, uint32_t prog, uint32_t vers, uint
 
 static void test_rpc_level(void)
 {
-	struct sm *s = new_sm(90);
+	struct sm *s = harness_sm(90);
 	struct wire_msg m;
 	uint8_t junk[] = {0, 0, 0, 1, 0, 0, 0, 0, 0, 0}, *reply;
 	size_t rlen;
@@ -104,110 +46,54 @@ static void test_rpc_level(void)
 	sm_free(s);
 }
 
-static struct nfs_argop exchange_id_op(const char *owner, uint32_t flags)
-{
-	struct nfs_argop a = {.op = OP_EXCHANGE_ID};
-
-	memcpy(a.u.exchange_id.eia_clientowner.co_verifier, "verifier", 8);
-	a.u.exchange_id.eia_clientowner.co_ownerid =
-		(struct wire_opaque){(const uint8_t *)owner, (uint32_t)strlen(owner)};
-	a.u.exchange_id.eia_flags = flags;
-	return a;
-}
-
 static void test_exchange_id(void)
 {
-	struct sm *s = new_sm(90);
-	struct nfs_argop a = exchange_id_op("owner-1", EXCHGID4_FLAG_USE_NON_PNFS);
+	struct sm *s = harness_sm(90);
+	struct nfs_argop a = harness_exchange_id("owner-1", EXCHGID4_FLAG_USE_NON_PNFS);
 	struct wire_msg m;
 
-	call(s, 1, &a, 1, &m, NULL, NULL);
+	harness_call(s, 1, &a, 1, &m, NULL, NULL);
 	CU_ASSERT_EQUAL(m.res.status, NFS4_OK); /* EXID-20: a new owner */
 	REQUIRE(m.res.resarray_len == 1);
 	CU_ASSERT_FALSE(m.res.resarray[0].u.exchange_id.eir_flags & EXCHGID4_FLAG_CONFIRMED_R);
 	wire_msg_free(&m);
-	a = exchange_id_op("owner-2", 0x8);
-	call(s, 1, &a, 1, &m, NULL, NULL);
+	a = harness_exchange_id("owner-2", 0x8);
+	harness_call(s, 1, &a, 1, &m, NULL, NULL);
 	CU_ASSERT_EQUAL(m.res.status, NFS4ERR_INVAL); /* EXID-03 */
 	wire_msg_free(&m);
-	a = exchange_id_op("owner-3", EXCHGID4_FLAG_UPD_CONFIRMED_REC_A);
-	call(s, 1, &a, 1, &m, NULL, NULL);
+	a = harness_exchange_id("owner-3", EXCHGID4_FLAG_UPD_CONFIRMED_REC_A);
+	harness_call(s, 1, &a, 1, &m, NULL, NULL);
 	CU_ASSERT_EQUAL(m.res.status, NFS4ERR_NOENT); /* EXID-28 */
 	wire_msg_free(&m);
 	sm_free(s);
 }
 
-static struct nfs_argop create_session_op(uint64_t clientid, uint32_t seq, uint32_t slots)
-{
-	struct nfs_argop a = {.op = OP_CREATE_SESSION};
-	struct CREATE_SESSION4args *cs = &a.u.create_session;
-
-	cs->csa_clientid = clientid;
-	cs->csa_sequence = seq;
-	cs->csa_fore_chan_attrs = (struct channel_attrs4){0, 65536, 65536, 4096, 8, slots, false, 0};
-	cs->csa_back_chan_attrs = (struct channel_attrs4){0, 4096, 4096, 0, 2, 1, false, 0};
-	cs->csa_sec_parms_count = 1;
-	return a;
-}
-
-/* EXCHANGE_ID + CREATE_SESSION: the session id, and the client id in *clientid. */
-static void open_session(struct sm *s, uint64_t conn, uint8_t sid[16], uint64_t *clientid)
-{
-	struct nfs_argop a = exchange_id_op("owner-s", 0);
-	struct wire_msg m;
-
-	call(s, conn, &a, 1, &m, NULL, NULL);
-	REQUIRE(m.res.status == NFS4_OK && m.res.resarray_len == 1);
-	*clientid = m.res.resarray[0].u.exchange_id.eir_clientid;
-	wire_msg_free(&m);
-	a = create_session_op(*clientid, 1, 4);
-	call(s, conn, &a, 1, &m, NULL, NULL);
-	REQUIRE(m.res.status == NFS4_OK && m.res.resarray_len == 1);
-	memcpy(sid, m.res.resarray[0].u.create_session.csr_sessionid, 16);
-	/* never above the request (CS-21..CS-28) */
-	CU_ASSERT(m.res.resarray[0].u.create_session.csr_fore_chan_attrs.ca_maxrequests <= 4);
-	wire_msg_free(&m);
-}
-
-static struct nfs_argop sequence_op(const uint8_t sid[16], uint32_t slot, uint32_t seqid,
-				    bool cachethis)
-{
-	struct nfs_argop a = {.op = OP_SEQUENCE};
-
-	memcpy(a.u.sequence.sa_sessionid, sid, 16);
-	a.u.sequence.sa_slotid = slot;
-	a.u.sequence.sa_highest_slotid = slot;
-	a.u.sequence.sa_sequenceid = seqid;
-	a.u.sequence.sa_cachethis = cachethis;
-	return a;
-}
-
 static void test_sequence_replay_and_misorder(void)
 {
-	struct sm *s = new_sm(90);
+	struct sm *s = harness_sm(90);
 	uint8_t sid[16] = {0}, *r1 = NULL, *r2 = NULL;
 	size_t l1 = 0, l2 = 0;
 	uint64_t clientid = 0;
 	struct nfs_argop ops[2];
 	struct wire_msg m;
 
-	open_session(s, 1, sid, &clientid);
-	ops[0] = sequence_op(sid, 0, 1, true);
+	harness_open_session(s, 1, "owner-s", sid, &clientid);
+	ops[0] = harness_sequence(sid, 0, 1, true);
 	ops[1] = (struct nfs_argop){.op = OP_PUTROOTFH};
-	call(s, 1, ops, 2, &m, &r1, &l1);
+	harness_call(s, 1, ops, 2, &m, &r1, &l1);
 	CU_ASSERT_EQUAL(m.res.status, NFS4_OK);
 	wire_msg_free(&m);
-	call(s, 1, ops, 2, &m, &r2, &l2); /* the same request again: the cached reply (SES-25) */
+	harness_call(s, 1, ops, 2, &m, &r2, &l2); /* the same request again: the cached reply (SES-25) */
 	CU_ASSERT(l1 == l2 && memcmp(r1, r2, l1) == 0);
 	wire_msg_free(&m);
 	free(r1);
 	free(r2);
-	ops[0] = sequence_op(sid, 0, 3, false);
-	call(s, 1, ops, 1, &m, NULL, NULL);
+	ops[0] = harness_sequence(sid, 0, 3, false);
+	harness_call(s, 1, ops, 1, &m, NULL, NULL);
 	CU_ASSERT_EQUAL(m.res.status, NFS4ERR_SEQ_MISORDERED); /* SES-15 */
 	wire_msg_free(&m);
-	ops[0] = sequence_op(sid, 9, 1, false);
-	call(s, 1, ops, 1, &m, NULL, NULL);
+	ops[0] = harness_sequence(sid, 9, 1, false);
+	harness_call(s, 1, ops, 1, &m, NULL, NULL);
 	CU_ASSERT_EQUAL(m.res.status, NFS4ERR_BADSLOT); /* SEQ-03 */
 	wire_msg_free(&m);
 	sm_free(s);
@@ -216,24 +102,24 @@ static void test_sequence_replay_and_misorder(void)
 /* A lease that runs out takes the client's state with it; SEQUENCE renews (SEQ-08, SES-04). */
 static void test_lease_and_reaper(void)
 {
-	struct sm *s = new_sm(2);
+	struct sm *s = harness_sm(2);
 	uint8_t sid[16] = {0};
 	uint64_t clientid = 0;
 	struct nfs_argop op;
 	struct wire_msg m;
 	struct sm_stats st;
 
-	open_session(s, 1, sid, &clientid);
-	fake_now += 1500;
-	op = sequence_op(sid, 0, 1, false);
-	call(s, 1, &op, 1, &m, NULL, NULL);
+	harness_open_session(s, 1, "owner-s", sid, &clientid);
+	harness_now += 1500;
+	op = harness_sequence(sid, 0, 1, false);
+	harness_call(s, 1, &op, 1, &m, NULL, NULL);
 	CU_ASSERT_EQUAL(m.res.status, NFS4_OK); /* renewed for 2 s from here */
 	wire_msg_free(&m);
-	fake_now += 1500;
+	harness_now += 1500;
 	sm_reap(s);
 	sm_stats(s, &st);
 	CU_ASSERT_EQUAL(st.sessions_active, 1);
-	fake_now += 1000; /* 2.5 s without renewal */
+	harness_now += 1000; /* 2.5 s without renewal */
 	sm_reap(s);
 	sm_stats(s, &st);
 	CU_ASSERT_EQUAL(st.sessions_active, 0);
@@ -242,8 +128,8 @@ static void test_lease_and_reaper(void)
 	CU_ASSERT_EQUAL(st.duration_count, 1);
 	CU_ASSERT_EQUAL(st.duration_buckets[1], 1); /* lived 4 s: the (1, 10] bucket */
 	CU_ASSERT(st.sequences >= 1);
-	op = sequence_op(sid, 0, 2, false);
-	call(s, 1, &op, 1, &m, NULL, NULL);
+	op = harness_sequence(sid, 0, 2, false);
+	harness_call(s, 1, &op, 1, &m, NULL, NULL);
 	CU_ASSERT_EQUAL(m.res.status, NFS4ERR_BADSESSION); /* never NFS4ERR_EXPIRED */
 	wire_msg_free(&m);
 	sm_free(s);
@@ -252,16 +138,16 @@ static void test_lease_and_reaper(void)
 /* SEQ4_STATUS_CB_PATH_DOWN without a back channel; a closed connection is unbound (s17). */
 static void test_status_flags_and_conn_close(void)
 {
-	struct sm *s = new_sm(90);
+	struct sm *s = harness_sm(90);
 	uint8_t sid[16] = {0};
 	uint64_t clientid = 0;
 	struct nfs_argop op;
 	struct wire_msg m;
 	struct sm_session_info info;
 
-	open_session(s, 1, sid, &clientid);
-	op = sequence_op(sid, 0, 1, false);
-	call(s, 2, &op, 1, &m, NULL, NULL); /* on a second connection: bound implicitly (SES-08) */
+	harness_open_session(s, 1, "owner-s", sid, &clientid);
+	op = harness_sequence(sid, 0, 1, false);
+	harness_call(s, 2, &op, 1, &m, NULL, NULL); /* on a second connection: bound implicitly (SES-08) */
 	REQUIRE(m.res.resarray_len == 1);
 	CU_ASSERT(m.res.resarray[0].u.sequence.sr_status_flags & SEQ4_STATUS_CB_PATH_DOWN);
 	wire_msg_free(&m);
@@ -274,85 +160,72 @@ static void test_status_flags_and_conn_close(void)
 	sm_free(s);
 }
 
-
-
-static uint32_t status_of(struct sm *s, uint64_t conn, struct nfs_argop *ops, uint32_t n)
-{
-	struct wire_msg m;
-	uint32_t st;
-
-	call(s, conn, ops, n, &m, NULL, NULL);
-	st = m.res.status;
-	wire_msg_free(&m);
-	return st;
-}
-
 /* RFC 8881 s18.36.4: phase 1 (stale id), phase 2 (replay, misorder), limits never raised. */
 static void test_create_session(void)
 {
-	struct sm *s = new_sm(90);
-	struct nfs_argop a = exchange_id_op("owner-cs", 0), b;
+	struct sm *s = harness_sm(90);
+	struct nfs_argop a = harness_exchange_id("owner-cs", 0), b;
 	struct wire_msg m1, m2;
 	uint64_t clientid;
 
-	call(s, 1, &a, 1, &m1, NULL, NULL);
+	harness_call(s, 1, &a, 1, &m1, NULL, NULL);
 	REQUIRE(m1.res.status == NFS4_OK && m1.res.resarray_len == 1);
 	clientid = m1.res.resarray[0].u.exchange_id.eir_clientid;
 	wire_msg_free(&m1);
-	b = create_session_op(clientid ^ 1, 1, 4);
-	CU_ASSERT_EQUAL(status_of(s, 1, &b, 1), NFS4ERR_STALE_CLIENTID); /* CS-04 */
-	b = create_session_op(clientid, 0, 4);
-	CU_ASSERT_EQUAL(status_of(s, 1, &b, 1), NFS4ERR_SEQ_MISORDERED); /* CS-05 */
-	b = create_session_op(clientid, 1, 1000);
-	call(s, 1, &b, 1, &m1, NULL, NULL);
-	call(s, 1, &b, 1, &m2, NULL, NULL); /* a replay: the same session (CS-07) */
+	b = harness_create_session(clientid ^ 1, 1, 4);
+	CU_ASSERT_EQUAL(harness_status(s, 1, &b, 1), NFS4ERR_STALE_CLIENTID); /* CS-04 */
+	b = harness_create_session(clientid, 0, 4);
+	CU_ASSERT_EQUAL(harness_status(s, 1, &b, 1), NFS4ERR_SEQ_MISORDERED); /* CS-05 */
+	b = harness_create_session(clientid, 1, 1000);
+	harness_call(s, 1, &b, 1, &m1, NULL, NULL);
+	harness_call(s, 1, &b, 1, &m2, NULL, NULL); /* a replay: the same session (CS-07) */
 	REQUIRE(m1.res.resarray_len == 1 && m2.res.resarray_len == 1);
 	CU_ASSERT(!memcmp(m1.res.resarray[0].u.create_session.csr_sessionid,
 			  m2.res.resarray[0].u.create_session.csr_sessionid, 16));
 	CU_ASSERT_EQUAL(m1.res.resarray[0].u.create_session.csr_fore_chan_attrs.ca_maxrequests, 64);
 	wire_msg_free(&m1);
 	wire_msg_free(&m2);
-	b = create_session_op(clientid, 3, 4);
-	CU_ASSERT_EQUAL(status_of(s, 1, &b, 1), NFS4ERR_SEQ_MISORDERED); /* CS-09 */
-	b = create_session_op(clientid, 2, 4);
+	b = harness_create_session(clientid, 3, 4);
+	CU_ASSERT_EQUAL(harness_status(s, 1, &b, 1), NFS4ERR_SEQ_MISORDERED); /* CS-09 */
+	b = harness_create_session(clientid, 2, 4);
 	b.u.create_session.csa_flags = 0x8;
-	CU_ASSERT_EQUAL(status_of(s, 1, &b, 1), NFS4ERR_INVAL); /* CS-16, not cached */
+	CU_ASSERT_EQUAL(harness_status(s, 1, &b, 1), NFS4ERR_INVAL); /* CS-16, not cached */
 	b.u.create_session.csa_flags = 0;
 	b.u.create_session.csa_fore_chan_attrs.ca_maxresponsesize = 0;
-	CU_ASSERT_EQUAL(status_of(s, 1, &b, 1), NFS4ERR_TOOSMALL); /* CS-24 */
-	b = create_session_op(clientid, 2, 4);
-	CU_ASSERT_EQUAL(status_of(s, 1, &b, 1), NFS4_OK); /* CS-10: +1 makes a second session */
+	CU_ASSERT_EQUAL(harness_status(s, 1, &b, 1), NFS4ERR_TOOSMALL); /* CS-24 */
+	b = harness_create_session(clientid, 2, 4);
+	CU_ASSERT_EQUAL(harness_status(s, 1, &b, 1), NFS4_OK); /* CS-10: +1 makes a second session */
 	sm_free(s);
 }
 
 /* DESTROY_SESSION, BIND_CONN_TO_SESSION, DESTROY_CLIENTID, RECLAIM_COMPLETE. */
 static void test_session_ops(void)
 {
-	struct sm *s = new_sm(90);
+	struct sm *s = harness_sm(90);
 	uint8_t sid[16] = {0};
 	uint64_t clientid = 0;
 	struct nfs_argop ops[2];
 
-	open_session(s, 1, sid, &clientid);
+	harness_open_session(s, 1, "owner-s", sid, &clientid);
 	ops[0] = (struct nfs_argop){.op = OP_DESTROY_CLIENTID};
 	ops[0].u.destroy_clientid.dca_clientid = clientid;
-	CU_ASSERT_EQUAL(status_of(s, 1, ops, 1), NFS4ERR_CLIENTID_BUSY); /* DCID-01 */
-	ops[0] = sequence_op(sid, 0, 1, false);
+	CU_ASSERT_EQUAL(harness_status(s, 1, ops, 1), NFS4ERR_CLIENTID_BUSY); /* DCID-01 */
+	ops[0] = harness_sequence(sid, 0, 1, false);
 	ops[1] = (struct nfs_argop){.op = OP_RECLAIM_COMPLETE};
-	CU_ASSERT_EQUAL(status_of(s, 1, ops, 2), NFS4_OK);
-	ops[0] = sequence_op(sid, 0, 2, false);
-	CU_ASSERT_EQUAL(status_of(s, 1, ops, 2), NFS4ERR_COMPLETE_ALREADY); /* RC-03 */
+	CU_ASSERT_EQUAL(harness_status(s, 1, ops, 2), NFS4_OK);
+	ops[0] = harness_sequence(sid, 0, 2, false);
+	CU_ASSERT_EQUAL(harness_status(s, 1, ops, 2), NFS4ERR_COMPLETE_ALREADY); /* RC-03 */
 	ops[0] = (struct nfs_argop){.op = OP_BIND_CONN_TO_SESSION};
 	memcpy(ops[0].u.bind_conn_to_session.bctsa_sessid, sid, 16);
 	ops[0].u.bind_conn_to_session.bctsa_dir = CDFC4_FORE;
-	CU_ASSERT_EQUAL(status_of(s, 2, ops, 1), NFS4_OK); /* BCTS-02 */
+	CU_ASSERT_EQUAL(harness_status(s, 2, ops, 1), NFS4_OK); /* BCTS-02 */
 	ops[0].u.bind_conn_to_session.bctsa_dir = CDFC4_BACK;
-	CU_ASSERT_EQUAL(status_of(s, 2, ops, 1), NFS4ERR_INVAL); /* BCTS-07: a channel change */
+	CU_ASSERT_EQUAL(harness_status(s, 2, ops, 1), NFS4ERR_INVAL); /* BCTS-07: a channel change */
 	ops[0] = (struct nfs_argop){.op = OP_DESTROY_SESSION};
 	memcpy(ops[0].u.destroy_session.dsa_sessionid, sid, 16);
-	CU_ASSERT_EQUAL(status_of(s, 3, ops, 1), NFS4ERR_CONN_NOT_BOUND_TO_SESSION); /* DS-04 */
-	CU_ASSERT_EQUAL(status_of(s, 1, ops, 1), NFS4_OK);
-	CU_ASSERT_EQUAL(status_of(s, 1, ops, 1), NFS4ERR_BADSESSION); /* DS-01 */
+	CU_ASSERT_EQUAL(harness_status(s, 3, ops, 1), NFS4ERR_CONN_NOT_BOUND_TO_SESSION); /* DS-04 */
+	CU_ASSERT_EQUAL(harness_status(s, 1, ops, 1), NFS4_OK);
+	CU_ASSERT_EQUAL(harness_status(s, 1, ops, 1), NFS4ERR_BADSESSION); /* DS-01 */
 	{
 		struct sm_stats st;
 		sm_stats(s, &st);
@@ -361,23 +234,23 @@ static void test_session_ops(void)
 	}
 	ops[0] = (struct nfs_argop){.op = OP_DESTROY_CLIENTID};
 	ops[0].u.destroy_clientid.dca_clientid = clientid;
-	CU_ASSERT_EQUAL(status_of(s, 1, ops, 1), NFS4_OK);
-	CU_ASSERT_EQUAL(status_of(s, 1, ops, 1), NFS4ERR_STALE_CLIENTID); /* DCID-06 */
+	CU_ASSERT_EQUAL(harness_status(s, 1, ops, 1), NFS4_OK);
+	CU_ASSERT_EQUAL(harness_status(s, 1, ops, 1), NFS4ERR_STALE_CLIENTID); /* DCID-06 */
 	sm_free(s);
 }
 
 /* COMPOUND rules (RFC 8881 s16.2.3, s18.46.3). */
 static void test_compound_rules(void)
 {
-	struct sm *s = new_sm(90);
+	struct sm *s = harness_sm(90);
 	struct nfs_argop ops[2] = {{.op = OP_PUTROOTFH}, {.op = OP_GETFH}};
 
-	CU_ASSERT_EQUAL(status_of(s, 1, ops, 2), NFS4ERR_OP_NOT_IN_SESSION); /* CMP-08 */
-	ops[0] = exchange_id_op("o", 0);
-	CU_ASSERT_EQUAL(status_of(s, 1, ops, 2), NFS4ERR_NOT_ONLY_OP); /* CMP-10 */
+	CU_ASSERT_EQUAL(harness_status(s, 1, ops, 2), NFS4ERR_OP_NOT_IN_SESSION); /* CMP-08 */
+	ops[0] = harness_exchange_id("o", 0);
+	CU_ASSERT_EQUAL(harness_status(s, 1, ops, 2), NFS4ERR_NOT_ONLY_OP); /* CMP-10 */
 	ops[0] = (struct nfs_argop){.op = 9999, .undecoded = true};
-	CU_ASSERT_EQUAL(status_of(s, 1, ops, 1), NFS4ERR_OP_ILLEGAL); /* CMP-09 */
-	CU_ASSERT_EQUAL(status_of(s, 1, ops, 0), NFS4_OK); /* CMP-19: an empty COMPOUND */
+	CU_ASSERT_EQUAL(harness_status(s, 1, ops, 1), NFS4ERR_OP_ILLEGAL); /* CMP-09 */
+	CU_ASSERT_EQUAL(harness_status(s, 1, ops, 0), NFS4_OK); /* CMP-19: an empty COMPOUND */
 	sm_free(s);
 }
 
