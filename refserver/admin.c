@@ -430,18 +430,164 @@ static int get_u32(const json_t *o, const char *key, uint32_t *out)
 	return 0;
 }
 
+/* ---- test hooks (catalogue s17), POST /api/v1/hooks/{name} ------------------------------------ */
+
+struct hook_args {
+	uint8_t sid[16];
+	uint64_t clientid; /* 0: absent (the restart hook then restarts the whole server) */
+	uint32_t slot, seqid, target, highest, ms, max;
+	bool state;
+};
+
+/* Members a hook reads from its JSON body. */
+enum {
+	HA_SESSIONID = 1 << 0, HA_CLIENTID = 1 << 1, HA_CLIENTID_OPT = 1 << 2, HA_SLOT = 1 << 3,
+	HA_SEQID = 1 << 4, HA_TARGET = 1 << 5, HA_MS = 1 << 6, HA_MAX = 1 << 7, HA_STATE = 1 << 8,
+	HA_HIGHEST = 1 << 9,
+};
+
+static int hook_target(struct sm *sm, const struct hook_args *h, json_t *out)
+{
+	(void)out;
+	return sm_hook_set_target(sm, h->sid, h->target);
+}
+
+static int hook_force_highest(struct sm *sm, const struct hook_args *h, json_t *out)
+{
+	(void)out;
+	return sm_hook_force_highest(sm, h->sid, h->highest);
+}
+
+static int hook_preset(struct sm *sm, const struct hook_args *h, json_t *out)
+{
+	(void)out;
+	return sm_hook_preset_slot(sm, h->sid, h->slot, h->seqid);
+}
+
+static int hook_delay(struct sm *sm, const struct hook_args *h, json_t *out)
+{
+	(void)out;
+	return sm_hook_delay(sm, h->sid, h->slot, h->ms);
+}
+
+static int hook_restart(struct sm *sm, const struct hook_args *h, json_t *out)
+{
+	(void)out;
+	return sm_hook_restart(sm, h->clientid, h->state);
+}
+
+static int hook_revoke(struct sm *sm, const struct hook_args *h, json_t *out)
+{
+	uint8_t stateid[16];
+	char hex[33];
+
+	if (sm_hook_revoke(sm, h->clientid, stateid) != 0)
+		return -1;
+	hex_encode(stateid, sizeof(stateid), hex);
+	json_object_set_new(out, "stateid", json_string(hex));
+	return 0;
+}
+
+static int hook_bcfault(struct sm *sm, const struct hook_args *h, json_t *out)
+{
+	(void)out;
+	return sm_hook_backchannel_fault(sm, h->sid);
+}
+
+static int hook_session_cap(struct sm *sm, const struct hook_args *h, json_t *out)
+{
+	(void)out;
+	return sm_hook_session_cap(sm, h->clientid, h->max);
+}
+
+static const struct hook {
+	const char *name;
+	unsigned args;
+	int (*apply)(struct sm *sm, const struct hook_args *h, json_t *out);
+	const char *refused; /* what -1 from apply means */
+} hooks[] = {
+	{"target", HA_SESSIONID | HA_TARGET, hook_target, "no such session, or target out of range"},
+	{"force-highest", HA_SESSIONID | HA_HIGHEST, hook_force_highest,
+	 "no such session, or highest not below the slot count"},
+	{"preset", HA_SESSIONID | HA_SLOT | HA_SEQID, hook_preset, "no such session or slot"},
+	{"delay", HA_SESSIONID | HA_SLOT | HA_MS, hook_delay,
+	 "no such session or slot, or ms not in 1..60000"},
+	{"restart", HA_CLIENTID_OPT | HA_STATE, hook_restart, "no such client"},
+	{"revoke", HA_CLIENTID, hook_revoke, "no such client"},
+	{"bcfault", HA_SESSIONID, hook_bcfault, "no such session"},
+	{"session-cap", HA_CLIENTID | HA_MAX, hook_session_cap, "no such client"},
+};
+
+static const struct hook *hook_named(const char *name)
+{
+	for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++)
+		if (strcmp(hooks[i].name, name) == 0)
+			return &hooks[i];
+	return NULL;
+}
+
+/* One u32 member the hook needs: 0, or -1 with the reply filled. */
+static int hook_u32(const json_t *j, unsigned args, unsigned bit, const char *key, uint32_t *out,
+		    struct admin_reply *rp)
+{
+	if (!(args & bit) || get_u32(j, key, out) == 0)
+		return 0;
+	reply_error(rp, 400, "\"%s\" must be an integer 0..4294967295", key);
+	return -1;
+}
+
+static int hook_clientid(const json_t *j, unsigned args, uint64_t *out, struct admin_reply *rp)
+{
+	const json_t *v = json_object_get(j, "clientid");
+
+	if (!(args & (HA_CLIENTID | HA_CLIENTID_OPT)) || (!v && (args & HA_CLIENTID_OPT)))
+		return 0;
+	if (json_is_string(v) && parse_clientid(json_string_value(v), out) == 0)
+		return 0;
+	reply_error(rp, 400, "\"clientid\" must be a string of up to 16 hex digits");
+	return -1;
+}
+
+/* The members hook h needs from body j: 0, or -1 with a 400 reply naming the bad one. */
+static int hook_parse(const struct hook *h, const json_t *j, struct hook_args *out,
+		      struct admin_reply *rp)
+{
+	const json_t *sid = json_object_get(j, "sessionid"), *state = json_object_get(j, "state");
+
+	if ((h->args & HA_SESSIONID) &&
+	    (!json_is_string(sid) || parse_sessionid(json_string_value(sid), out->sid) != 0)) {
+		reply_error(rp, 400, "\"sessionid\" must be a string of 32 hex digits");
+		return -1;
+	}
+	if ((h->args & HA_STATE) && !json_is_boolean(state)) {
+		reply_error(rp, 400, "\"state\" must be true (keep state) or false");
+		return -1;
+	}
+	out->state = json_is_true(state);
+	if (hook_clientid(j, h->args, &out->clientid, rp) != 0 ||
+	    hook_u32(j, h->args, HA_SLOT, "slot", &out->slot, rp) != 0 ||
+	    hook_u32(j, h->args, HA_SEQID, "seqid", &out->seqid, rp) != 0 ||
+	    hook_u32(j, h->args, HA_TARGET, "target", &out->target, rp) != 0 ||
+	    hook_u32(j, h->args, HA_HIGHEST, "highest", &out->highest, rp) != 0 ||
+	    hook_u32(j, h->args, HA_MS, "ms", &out->ms, rp) != 0 ||
+	    hook_u32(j, h->args, HA_MAX, "max", &out->max, rp) != 0)
+		return -1;
+	return 0;
+}
+
 static void post_hook(struct admin *a, const char *which, const struct admin_request *rq,
 		      struct admin_reply *rp)
 {
+	const struct hook *h = hook_named(which);
+	struct hook_args args = {0};
 	json_error_t jerr;
-	json_t *j;
-	uint8_t sid[16];
-	uint32_t x = 0, y = 0;
+	json_t *j, *out;
 	int rc;
-	bool target = strcmp(which, "target") == 0;
 
-	if (!target && strcmp(which, "preset") != 0) {
-		reply_error(rp, 404, "no hook '%.64s' (hooks: target, preset)", which);
+	if (!h) {
+		reply_error(rp, 404,
+			    "no hook '%.64s' (hooks: target, force-highest, preset, delay, restart, "
+			    "revoke, bcfault, session-cap)", which);
 		return;
 	}
 	j = json_loadb(rq->body ? rq->body : "", rq->body_len, 0, &jerr);
@@ -450,29 +596,20 @@ static void post_hook(struct admin *a, const char *which, const struct admin_req
 		json_decref(j);
 		return;
 	}
-	const json_t *jsid = json_object_get(j, "sessionid");
-	if (!json_is_string(jsid) || parse_sessionid(json_string_value(jsid), sid) != 0) {
-		json_decref(j);
-		reply_error(rp, 400, "\"sessionid\" must be a string of 32 hex digits");
-		return;
-	}
-	if (target ? get_u32(j, "target", &x) != 0
-		   : get_u32(j, "slot", &x) != 0 || get_u32(j, "seqid", &y) != 0) {
-		json_decref(j);
-		reply_error(rp, 400, target ? "\"target\" must be an integer 0..4294967295"
-					    : "\"slot\" and \"seqid\" must be integers 0..4294967295");
-		return;
-	}
+	rc = hook_parse(h, j, &args, rp);
 	json_decref(j);
+	if (rc != 0)
+		return;
+	out = json_pack("{s:s, s:b}", "hook", h->name, "ok", 1);
 	lock(a);
-	rc = target ? sm_hook_set_target(a->o.sm, sid, x) : sm_hook_preset_slot(a->o.sm, sid, x, y);
+	rc = h->apply(a->o.sm, &args, out);
 	unlock(a);
 	if (rc != 0) {
-		reply_error(rp, 404, target ? "no such session (or target out of range)"
-					    : "no such session or slot");
+		json_decref(out);
+		reply_error(rp, 404, "%s", h->refused);
 		return;
 	}
-	reply_json(rp, 200, json_pack("{s:s, s:b}", "hook", which, "ok", 1));
+	reply_json(rp, 200, out);
 }
 
 static void get_metrics(struct admin *a, struct admin_reply *rp)

@@ -168,7 +168,40 @@ static int start(struct refd *r)
 	return start_admin(r);
 }
 
-/* The loop: the transport's events, and the reaper every reaper_period (RFC 8881 s8.3). */
+/* Send the replies the delay hook held whose time has come (sm.h). */
+static void release_held_replies(struct refd *r)
+{
+	uint64_t conn;
+	uint8_t *reply;
+	size_t len;
+
+	for (;;) {
+		pthread_mutex_lock(&r->lock);
+		bool due = sm_release_due(r->sm, &conn, &reply, &len);
+		pthread_mutex_unlock(&r->lock);
+		if (!due)
+			return;
+		(void)transport_send(r->t, conn, reply, len); /* fails only when conn has closed */
+		free(reply);
+	}
+}
+
+/* How long the loop may wait: until the reaper's next run or the next held reply, at most 1 s. */
+static int wait_ms(struct refd *r, uint64_t now, uint64_t next_reap)
+{
+	uint64_t until = next_reap;
+
+	pthread_mutex_lock(&r->lock);
+	uint64_t release = sm_next_release_ms(r->sm);
+	pthread_mutex_unlock(&r->lock);
+	if (release < until)
+		until = release;
+	if (until <= now)
+		return 0;
+	return until - now < 1000 ? (int)(until - now) : 1000;
+}
+
+/* The loop: the transport's events, held replies, and the reaper every reaper_period (s8.3). */
 static void serve(struct refd *r)
 {
 	uint64_t period = (uint64_t)r->cfg.reaper_period_seconds * 1000, next = monotonic_ms(NULL);
@@ -181,7 +214,8 @@ static void serve(struct refd *r)
 			pthread_mutex_unlock(&r->lock);
 			next = now + (period ? period : 1000);
 		}
-		int rc = transport_run_once(r->t, (int)(next - now < 1000 ? next - now : 1000));
+		int rc = transport_run_once(r->t, wait_ms(r, now, next));
+		release_held_replies(r);
 		pthread_mutex_lock(&r->lock);
 		transport_stats(r->t, &r->tstats);
 		pthread_mutex_unlock(&r->lock);

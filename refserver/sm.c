@@ -57,6 +57,7 @@ void sm_free(struct sm *s)
 {
 	if (!s)
 		return;
+	sm_deferred_free(s);
 	sm_sessions_free(s);
 	sm_clients_free(s);
 	free(s);
@@ -77,7 +78,8 @@ const double sm_duration_bounds[SM_DURATION_BUCKETS - 1] = {1, 10, 60, 600, 3600
 
 const char *sm_destroy_reason_name(enum sm_destroy_reason r)
 {
-	static const char *const names[] = {"destroy_session", "client_gone", "admin", "reaper"};
+	static const char *const names[] = {"destroy_session", "client_gone", "admin", "reaper",
+						    "restart"};
 
 	return (unsigned)r < SM_DESTROY_NREASONS ? names[r] : "unknown";
 }
@@ -209,11 +211,19 @@ static enum sm_action compound(struct sm *s, uint64_t conn, const struct wire_ms
 		m.body = (struct wire_opaque){rq->replay, (uint32_t)rq->replay_len};
 	} else {
 		body = encode_res(&res, &body_len);
-		sm_sequence_finish(s, rq, body, body_len);
 		m.body = (struct wire_opaque){body, (uint32_t)body_len};
 	}
 	act = body || rq->replay ? encode(&m, reply, len)
 				 : accepted(call->xid, ONCRPC_SYSTEM_ERR, reply, len);
+	/* The slot is finished when the reply goes: now, or when the delay hook releases it. */
+	if (body && act == SM_REPLY && sm_defer_reply(s, rq, body, body_len, *reply, *len)) {
+		free(*reply);
+		*reply = NULL;
+		*len = 0;
+		act = SM_NOTHING;
+	} else if (body) {
+		sm_sequence_finish(s, rq, body, body_len);
+	}
 	free(body);
 	nfs4_compound_res_free(&res);
 	free(rq);

@@ -74,6 +74,7 @@ enum sm_destroy_reason {
 	SM_BY_CLIENT_GONE, /* DESTROY_CLIENTID, or a restarted client's old incarnation */
 	SM_BY_ADMIN,       /* the admin API */
 	SM_BY_REAPER,      /* the lease expired */
+	SM_BY_RESTART,     /* the restart test hook, without state */
 	SM_DESTROY_NREASONS
 };
 
@@ -136,9 +137,41 @@ size_t sm_list_sessions(const struct sm *s, uint64_t clientid, struct sm_session
 /* Administrative destruction: 0, or -1 when there is no such client or session. */
 int sm_admin_destroy_session(struct sm *s, uint64_t clientid, const uint8_t sessionid[16]);
 int sm_admin_destroy_client(struct sm *s, uint64_t clientid);
-/* Test hooks (catalogue s17): lower a session's target_highest_slotid; preset a slot's seqid. */
+/*
+ * Test hooks (catalogue s17): each returns 0, or -1 when there is no such session, slot or
+ * client (or a value is out of range). They bend state a client cannot reach by itself, so
+ * cases can test what a server does then; nfs41refd offers them only with test_hooks on.
+ */
+/* Lower a session's target_highest_slotid (SES-18..SES-21). */
 int sm_hook_set_target(struct sm *s, const uint8_t sessionid[16], uint32_t target);
+/* Cut the enforced highest slot id at once: new requests above it get BAD_HIGH_SLOT (SES-19). */
+int sm_hook_force_highest(struct sm *s, const uint8_t sessionid[16], uint32_t highest);
+/* Preset a slot's last seqid, for the wrap at 2^32 (SES-12). */
 int sm_hook_preset_slot(struct sm *s, const uint8_t sessionid[16], uint32_t slot, uint32_t seqid);
+/* Hold the reply to the next new request on the slot for ms (1..SM_MAX_DELAY_MS); the slot
+ * stays busy meanwhile, so a retry meets a request still executing (SES-34, DS-12). */
+#define SM_MAX_DELAY_MS 60000u
+int sm_hook_delay(struct sm *s, const uint8_t sessionid[16], uint32_t slot, uint32_t ms);
+/* A restart as client clientid sees it (every client when clientid is 0). Without state the
+ * client's record and sessions are forgotten (a whole-server restart also starts a new
+ * incarnation: every earlier client and session id is stale, SES-39, SES-40). With state the
+ * client record stays and its sessions become dead: replays are served from their caches, new
+ * requests get NFS4ERR_DEADSESSION, and every connection is unbound (SES-37). Replies held by
+ * the delay hook are lost either way, as in a crash. */
+int sm_hook_restart(struct sm *s, uint64_t clientid, bool keep_state);
+/* Revoke the client's state: SEQ4_STATUS_ADMIN_STATE_REVOKED on every reply until
+ * FREE_STATEID names the stateid written to stateid_xdr (seqid then other, SEQ-15). */
+int sm_hook_revoke(struct sm *s, uint64_t clientid, uint8_t stateid_xdr[16]);
+/* The session lost its back channel's state: SEQ4_STATUS_BACKCHANNEL_FAULT from now on (SEQ-16). */
+int sm_hook_backchannel_fault(struct sm *s, const uint8_t sessionid[16]);
+/* The client may hold at most max sessions: CREATE_SESSION beyond gets NFS4ERR_NOSPC (CS-15). */
+int sm_hook_session_cap(struct sm *s, uint64_t clientid, uint32_t max);
+
+/* Replies held by the delay hook: the time the next one is due (UINT64_MAX: none held). */
+uint64_t sm_next_release_ms(const struct sm *s);
+/* Release one held reply that is due: true with *conn and *reply (malloc'ed; the caller frees
+ * it and sends it if the connection is still open); its slot is finished now. */
+bool sm_release_due(struct sm *s, uint64_t *conn, uint8_t **reply, size_t *reply_len);
 /* The current time of the state machine's clock, milliseconds. */
 uint64_t sm_clock_ms(const struct sm *s);
 

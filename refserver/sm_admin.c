@@ -1,6 +1,7 @@
 /* sm_admin.c - snapshots of clients and sessions, administrative destruction and test hooks. */
 #include "sm_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 uint64_t sm_clock_ms(const struct sm *s) { return sm_now(s); }
@@ -94,9 +95,214 @@ int sm_hook_set_target(struct sm *s, const uint8_t sessionid[16], uint32_t targe
 	return 0;
 }
 
+int sm_hook_force_highest(struct sm *s, const uint8_t sessionid[16], uint32_t highest)
+{
+	struct sm_session *x = sm_session_find(s, sessionid);
+
+	if (!x || highest >= x->slots.nslots)
+		return -1;
+	slot_table_force_highest(&x->slots, highest);
+	return 0;
+}
+
 int sm_hook_preset_slot(struct sm *s, const uint8_t sessionid[16], uint32_t slot, uint32_t seqid)
 {
 	struct sm_session *x = sm_session_find(s, sessionid);
 
 	return x && slot_table_preset(&x->slots, slot, seqid) ? 0 : -1;
+}
+
+int sm_hook_delay(struct sm *s, const uint8_t sessionid[16], uint32_t slot, uint32_t ms)
+{
+	struct sm_session *x = sm_session_find(s, sessionid);
+
+	if (!x || slot >= x->slots.nslots || ms == 0 || ms > SM_MAX_DELAY_MS)
+		return -1;
+	x->delay_slot = slot;
+	x->delay_ms = ms;
+	return 0;
+}
+
+int sm_hook_backchannel_fault(struct sm *s, const uint8_t sessionid[16])
+{
+	struct sm_session *x = sm_session_find(s, sessionid);
+
+	if (!x)
+		return -1;
+	x->bc_fault = true;
+	return 0;
+}
+
+int sm_hook_session_cap(struct sm *s, uint64_t clientid, uint32_t max)
+{
+	struct sm_client *c = sm_client_find(s, clientid);
+
+	if (!c)
+		return -1;
+	c->capped = true;
+	c->session_cap = max;
+	return 0;
+}
+
+int sm_hook_revoke(struct sm *s, uint64_t clientid, uint8_t stateid_xdr[16])
+{
+	struct sm_client *c = sm_client_find(s, clientid);
+	uint32_t n = ++s->next_stateid;
+
+	if (!c)
+		return -1;
+	/* other: the client id and a counter, so a stale or foreign stateid never matches */
+	for (int i = 0; i < 8; i++)
+		c->revoked_other[i] = (uint8_t)(clientid >> (56 - 8 * i));
+	for (int i = 0; i < 4; i++)
+		c->revoked_other[8 + i] = (uint8_t)(n >> (24 - 8 * i));
+	c->revoked = true;
+	memcpy(stateid_xdr, "\0\0\0\1", 4); /* seqid 1 */
+	memcpy(stateid_xdr + 4, c->revoked_other, NFS4_OTHER_SIZE);
+	sm_logf(s, "state revoked (test hook): client %016llx", (unsigned long long)clientid);
+	return 0;
+}
+
+/* Restart keeping c's record: its sessions live on as dead ones, unbound (SES-37). */
+static void restart_keeping(struct sm *s, struct sm_client *c)
+{
+	for (struct sm_session *x = s->sessions; x; x = x->next) {
+		if (x->client != c)
+			continue;
+		sm_deferred_drop_session(s, x);
+		x->dead = true;
+		x->nconns = 0;
+	}
+	c->lease_expiry_ms = sm_now(s) + (uint64_t)s->limits.lease_seconds * 1000;
+}
+
+static void restart_forgetting(struct sm *s, struct sm_client *c)
+{
+	for (struct sm_session *x = s->sessions; x; x = x->next)
+		if (x->client == c)
+			sm_deferred_drop_session(s, x);
+	sm_client_destroy(s, c, SM_BY_RESTART);
+}
+
+int sm_hook_restart(struct sm *s, uint64_t clientid, bool keep_state)
+{
+	struct sm_client *c = clientid ? sm_client_find(s, clientid) : NULL, *next;
+
+	if (clientid && !c)
+		return -1;
+	sm_logf(s, "restart (test hook): %s, %s state",
+		clientid ? "one client" : "whole server", keep_state ? "with" : "without");
+	if (c) {
+		(keep_state ? restart_keeping : restart_forgetting)(s, c);
+		return 0;
+	}
+	for (c = s->clients; c; c = next) {
+		next = c->next;
+		(keep_state ? restart_keeping : restart_forgetting)(s, c);
+	}
+	/* A new incarnation: ids handed out from now on never equal earlier ones (s2.4, SES-40).
+	 * The increment is odd in both halves, so the clientid's 32-bit boot part changes too. */
+	if (!keep_state)
+		s->boot_id += 0x9E3779B97F4A7C15ull;
+	return 0;
+}
+
+/* ---- replies held by the delay hook ---------------------------------------------------------- */
+
+static void deferred_free(struct sm_deferred *d)
+{
+	free(d->body);
+	free(d->reply);
+	free(d);
+}
+
+bool sm_defer_reply(struct sm *s, struct sm_request *rq, const uint8_t *body, size_t body_len,
+		    const uint8_t *reply, size_t reply_len)
+{
+	struct sm_session *x = rq->session;
+	struct sm_deferred *d, **tail;
+
+	if (!rq->slot_begun || !x || x->delay_ms == 0 || x->delay_slot != rq->slot)
+		return false;
+	d = calloc(1, sizeof(*d));
+	if (d) {
+		d->body = malloc(body_len ? body_len : 1);
+		d->reply = malloc(reply_len ? reply_len : 1);
+	}
+	if (!d || !d->body || !d->reply) {
+		if (d)
+			deferred_free(d);
+		return false; /* no memory to hold it: answer now */
+	}
+	memcpy(d->body, body, body_len);
+	d->body_len = body_len;
+	memcpy(d->reply, reply, reply_len);
+	d->reply_len = reply_len;
+	d->conn = rq->conn;
+	d->due_ms = sm_now(s) + x->delay_ms;
+	d->slot = rq->slot;
+	d->cachethis = rq->cachethis;
+	memcpy(d->sessionid, x->id, NFS4_SESSIONID_SIZE);
+	sm_logf(s, "reply held (test hook): slot %u for %u ms", rq->slot, x->delay_ms);
+	x->delay_ms = 0; /* one request only */
+	for (tail = &s->deferred; *tail; tail = &(*tail)->next)
+		;
+	*tail = d;
+	return true;
+}
+
+void sm_deferred_drop_session(struct sm *s, struct sm_session *x)
+{
+	struct sm_deferred **p = &s->deferred, *d;
+
+	while ((d = *p) != NULL) {
+		if (memcmp(d->sessionid, x->id, NFS4_SESSIONID_SIZE) != 0) {
+			p = &d->next;
+			continue;
+		}
+		*p = d->next;
+		slot_table_abort(&x->slots, d->slot); /* never finished: as if it never ran */
+		deferred_free(d);
+	}
+}
+
+void sm_deferred_free(struct sm *s)
+{
+	while (s->deferred) {
+		struct sm_deferred *d = s->deferred;
+		s->deferred = d->next;
+		deferred_free(d);
+	}
+}
+
+uint64_t sm_next_release_ms(const struct sm *s)
+{
+	uint64_t next = UINT64_MAX;
+
+	for (const struct sm_deferred *d = s->deferred; d; d = d->next)
+		if (d->due_ms < next)
+			next = d->due_ms;
+	return next;
+}
+
+bool sm_release_due(struct sm *s, uint64_t *conn, uint8_t **reply, size_t *reply_len)
+{
+	uint64_t now = sm_now(s);
+	struct sm_deferred **p, *d;
+	struct sm_session *x;
+
+	for (p = &s->deferred; *p && (*p)->due_ms > now; p = &(*p)->next)
+		;
+	if (!(d = *p))
+		return false;
+	*p = d->next;
+	x = sm_session_find(s, d->sessionid);
+	if (x) /* else destroyed meanwhile (admin, reaper): the reply still goes out */
+		sm_slot_finish(s, x, d->slot, d->cachethis, d->body, d->body_len);
+	*conn = d->conn;
+	*reply = d->reply;
+	*reply_len = d->reply_len;
+	d->reply = NULL;
+	deferred_free(d);
+	return true;
 }

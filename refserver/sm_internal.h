@@ -32,6 +32,12 @@ struct sm_client {
 	uint64_t created_ms;
 	uint32_t nsessions;
 	bool reclaim_complete;
+	/* Test hooks (catalogue s17): state revoked by the administrator, sticky until
+	 * FREE_STATEID names the revoked stateid (SEQ-15); a per-client session cap (CS-15). */
+	bool revoked;
+	uint8_t revoked_other[NFS4_OTHER_SIZE]; /* stateid4.other */
+	bool capped;
+	uint32_t session_cap;
 	/* The CREATE_SESSION slot (s18.36.4): last csa_sequence and its cached result. */
 	uint32_t cs_seqid;
 	bool cs_used;
@@ -54,8 +60,30 @@ struct sm_session {
 	struct sm_binding *conns; /* max_conns_per_session entries */
 	uint32_t nconns;
 	uint64_t created_ms, last_used_ms;
+	bool had_back;   /* a back-channel connection was bound once (SES-41) */
+	/* Test hooks (catalogue s17). dead: the server "restarted" keeping this session: retries
+	 * are served from the cache, new requests get NFS4ERR_DEADSESSION (s2.10.6.5, SES-37).
+	 * bc_fault: SEQ4_STATUS_BACKCHANNEL_FAULT from now on (SEQ-16). delay_ms: the next new
+	 * request on slot delay_slot has its reply held that long, the slot busy (SES-34). */
+	bool dead;
+	bool bc_fault;
+	uint32_t delay_slot, delay_ms;
 	struct sm_session *next;
 	struct sm_session *hnext; /* the same hash bucket (struct sm.session_hash) */
+};
+
+/* A reply held back by the delay hook: the slot stays in progress until it is released. */
+struct sm_deferred {
+	uint64_t conn;
+	uint64_t due_ms;
+	uint8_t sessionid[NFS4_SESSIONID_SIZE];
+	uint32_t slot;
+	bool cachethis;
+	uint8_t *body; /* the COMPOUND4res, for the slot's cache */
+	size_t body_len;
+	uint8_t *reply; /* the whole RPC reply record */
+	size_t reply_len;
+	struct sm_deferred *next;
 };
 
 /* Sessions are found by id on every SEQUENCE: a fixed hash table in front of the list. */
@@ -97,6 +125,8 @@ struct sm {
 	uint64_t next_session;
 	struct sm_stats stats;
 	struct sm_log log;
+	struct sm_deferred *deferred; /* held replies, in arrival order */
+	uint32_t next_stateid;
 };
 
 /* One decision-log line (nothing when no log is set). */
@@ -125,7 +155,9 @@ bool sm_session_bound(struct sm_session *x, uint64_t conn);
 void sm_session_destroy(struct sm *s, struct sm_session *x, enum sm_destroy_reason why);
 void sm_client_destroy(struct sm *s, struct sm_client *c, enum sm_destroy_reason why);
 void sm_conn_unbind_all(struct sm *s, uint64_t conn);
-uint32_t sm_status_flags(struct sm *s, const struct sm_client *c);
+uint32_t sm_status_flags(struct sm *s, const struct sm_session *x);
+/* True while a request executes on one of x's slots other than except_slot. */
+bool sm_session_busy(const struct sm_session *x, uint32_t except_slot);
 bool sm_client_expired(const struct sm *s, const struct sm_client *c);
 void sm_sessions_free(struct sm *s);
 uint32_t sm_create_session(struct sm *s, struct sm_request *rq,
@@ -137,11 +169,24 @@ uint32_t sm_bind_conn(struct sm *s, struct sm_request *rq, const struct BIND_CON
 uint32_t sm_destroy_clientid(struct sm *s, const struct DESTROY_CLIENTID4args *a);
 uint32_t sm_reclaim_complete(struct sm_request *rq, const struct RECLAIM_COMPLETE4args *a);
 
+/* sm_admin.c: replies held by the delay hook */
+/* Hold rq's reply (the hook armed on its slot): true when held, and the caller sends nothing. */
+bool sm_defer_reply(struct sm *s, struct sm_request *rq, const uint8_t *body, size_t body_len,
+		    const uint8_t *reply, size_t reply_len);
+/* Drop the held replies of x's slots, returning those slots to idle (a restart lost them). */
+void sm_deferred_drop_session(struct sm *s, struct sm_session *x);
+void sm_deferred_free(struct sm *s);
+
 /* sm_sequence.c */
 uint32_t sm_sequence(struct sm *s, struct sm_request *rq, const struct COMPOUND4args *args,
 		     struct SEQUENCE4resok *r);
 /* After the COMPOUND ran: cache (or not) its encoded result on the SEQUENCE's slot. */
 void sm_sequence_finish(struct sm *s, struct sm_request *rq, const uint8_t *res, size_t len);
+/* Finish a new request on x's slot: cache res when cachethis and it fits (or mark it uncached). */
+void sm_slot_finish(struct sm *s, struct sm_session *x, uint32_t slot, bool cachethis,
+		    const uint8_t *res, size_t len);
+/* FREE_STATEID (s18.38): only the stateid the revoke hook handed out exists here. */
+uint32_t sm_free_stateid(struct sm_request *rq, const struct wire_opaque *args);
 void sm_clients_free(struct sm *s);
 bool sm_principal_equal(const struct sm_principal *a, const struct sm_principal *b);
 

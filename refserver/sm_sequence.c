@@ -32,7 +32,7 @@ static void fill(struct sm *s, const struct sm_session *x, const struct SEQUENCE
 	r->sr_slotid = a->sa_slotid;
 	r->sr_highest_slotid = slot_table_highest(&x->slots);
 	r->sr_target_highest_slotid = slot_table_target(&x->slots);
-	r->sr_status_flags = sm_status_flags(s, x->client);
+	r->sr_status_flags = sm_status_flags(s, x);
 }
 
 /*
@@ -44,7 +44,7 @@ static void replay(struct sm *s, struct sm_request *rq, const struct sm_session 
 {
 	uint8_t *copy = sm_scratch(rq, len);
 	size_t taglen, at;
-	uint32_t flags = sm_status_flags(s, x->client);
+	uint32_t flags = sm_status_flags(s, x);
 
 	rq->replay = cached;
 	rq->replay_len = len;
@@ -127,6 +127,10 @@ uint32_t sm_sequence(struct sm *s, struct sm_request *rq, const struct COMPOUND4
 	s->stats.reply_cache_bytes -= cache_before - slot_table_cached_bytes(&x->slots);
 	if (outcome != SEQ_NEW)
 		return not_new(s, rq, x, a, outcome, cached, cached_len, r);
+	if (x->dead) { /* restarted: only retries are answered (s2.10.6.5, SES-37) */
+		slot_table_abort(&x->slots, a->sa_slotid);
+		return NFS4ERR_DEADSESSION;
+	}
 	rq->session = x;
 	rq->slot = a->sa_slotid;
 	rq->cachethis = a->sa_cachethis;
@@ -137,24 +141,44 @@ uint32_t sm_sequence(struct sm *s, struct sm_request *rq, const struct COMPOUND4
 	return NFS4_OK;
 }
 
-void sm_sequence_finish(struct sm *s, struct sm_request *rq, const uint8_t *res, size_t len)
+void sm_slot_finish(struct sm *s, struct sm_session *x, uint32_t slot, bool cachethis,
+		    const uint8_t *res, size_t len)
 {
-	struct slot_table *t;
-	size_t before;
-	bool cache;
-
-	if (!rq->slot_begun || !rq->session)
-		return; /* no new request, or its session was destroyed by the COMPOUND itself */
-	t = &rq->session->slots;
-	before = slot_table_cached_bytes(t);
+	struct slot_table *t = &x->slots;
+	size_t before = slot_table_cached_bytes(t);
 	/*
 	 * A reply that does not fit the session's cached size or the server-wide cap is kept as
 	 * "executed, not cached": a retry then gets RETRY_UNCACHED_REP, never a second execution.
 	 */
-	cache = rq->cachethis && slot_table_fits_cache(t, len) &&
-		s->stats.reply_cache_bytes + len <= s->limits.reply_cache_cap;
-	if (slot_table_finish(t, rq->slot, res, len, cache) == SLOT_FINISH_NOMEM)
-		slot_table_finish(t, rq->slot, res, len, false);
+	bool cache = cachethis && slot_table_fits_cache(t, len) &&
+		     s->stats.reply_cache_bytes + len <= s->limits.reply_cache_cap;
+
+	if (slot_table_finish(t, slot, res, len, cache) == SLOT_FINISH_NOMEM)
+		slot_table_finish(t, slot, res, len, false);
 	s->stats.reply_cache_bytes += slot_table_cached_bytes(t);
 	s->stats.reply_cache_bytes -= before;
+}
+
+void sm_sequence_finish(struct sm *s, struct sm_request *rq, const uint8_t *res, size_t len)
+{
+	if (!rq->slot_begun || !rq->session)
+		return; /* no new request, or its session was destroyed by the COMPOUND itself */
+	sm_slot_finish(s, rq->session, rq->slot, rq->cachethis, res, len);
+}
+
+/*
+ * FREE_STATEID (RFC 8881 s18.38): this server holds no opens, locks or delegations, so the only
+ * stateid that exists is the one the revoke hook handed out; freeing it is the client's
+ * acknowledgement that clears SEQ4_STATUS_ADMIN_STATE_REVOKED (s18.46.3, SEQ-15).
+ */
+uint32_t sm_free_stateid(struct sm_request *rq, const struct wire_opaque *args)
+{
+	struct sm_client *c = rq->session ? rq->session->client : NULL;
+
+	if (args->len != 4 + NFS4_OTHER_SIZE)
+		return NFS4ERR_BADXDR; /* the wire layer validated it; defensive */
+	if (!c || !c->revoked || memcmp(args->data + 4, c->revoked_other, NFS4_OTHER_SIZE) != 0)
+		return NFS4ERR_BAD_STATEID;
+	c->revoked = false;
+	return NFS4_OK;
 }

@@ -63,13 +63,13 @@ bool sm_session_bind(struct sm *s, struct sm_session *x, uint64_t conn, uint32_t
 {
 	struct sm_binding *b = binding_of(x, conn);
 
-	if (b) {
-		b->dir |= dir;
-		return true;
-	}
-	if (x->nconns >= s->limits.max_conns_per_session)
+	if (!b && x->nconns >= s->limits.max_conns_per_session)
 		return false;
-	x->conns[x->nconns++] = (struct sm_binding){conn, dir};
+	if (b)
+		b->dir |= dir;
+	else
+		x->conns[x->nconns++] = (struct sm_binding){conn, dir};
+	x->had_back |= (dir & CDFS4_BACK) != 0;
 	return true;
 }
 
@@ -84,14 +84,53 @@ void sm_conn_unbind_all(struct sm *s, uint64_t conn)
 	}
 }
 
-/* SEQ4_STATUS_CB_PATH_DOWN until some session of the client has a back channel (s17, SEQ-12). */
-uint32_t sm_status_flags(struct sm *s, const struct sm_client *c)
+/* Any back-channel connection bound to a session of c. */
+static bool client_has_back(const struct sm *s, const struct sm_client *c)
 {
-	for (struct sm_session *x = s->sessions; x; x = x->next)
+	for (const struct sm_session *x = s->sessions; x; x = x->next)
 		for (uint32_t i = 0; x->client == c && i < x->nconns; i++)
 			if (x->conns[i].dir & CDFS4_BACK)
-				return 0;
-	return SEQ4_STATUS_CB_PATH_DOWN;
+				return true;
+	return false;
+}
+
+static bool session_has_back(const struct sm_session *x)
+{
+	for (uint32_t i = 0; i < x->nconns; i++)
+		if (x->conns[i].dir & CDFS4_BACK)
+			return true;
+	return false;
+}
+
+/*
+ * sr_status_flags as things are now (RFC 8881 s18.46.3): CB_PATH_DOWN until some session of the
+ * client has a back channel (catalogue s17, SEQ-12); CB_PATH_DOWN_SESSION once this session's
+ * last back connection went (SES-41); the test hooks' revocation (SEQ-15) and fault (SEQ-16).
+ */
+uint32_t sm_status_flags(struct sm *s, const struct sm_session *x)
+{
+	uint32_t f = 0;
+
+	if (!client_has_back(s, x->client))
+		f |= SEQ4_STATUS_CB_PATH_DOWN;
+	if (x->had_back && !session_has_back(x))
+		f |= SEQ4_STATUS_CB_PATH_DOWN_SESSION;
+	if (x->client->revoked)
+		f |= SEQ4_STATUS_ADMIN_STATE_REVOKED;
+	if (x->bc_fault)
+		f |= SEQ4_STATUS_BACKCHANNEL_FAULT;
+	return f;
+}
+
+bool sm_session_busy(const struct sm_session *x, uint32_t except_slot)
+{
+	struct slot_info si;
+
+	for (uint32_t k = 0; k < x->slots.nslots; k++)
+		if (k != except_slot && slot_table_slot_info(&x->slots, k, &si) &&
+		    si.state == SLOT_IN_PROGRESS)
+			return true;
+	return false;
 }
 
 static void observe_duration(struct sm *s, const struct sm_session *x, enum sm_destroy_reason why)
@@ -211,8 +250,8 @@ static uint32_t create(struct sm *s, struct sm_request *rq, struct sm_client *c,
 {
 	struct sm_session *x;
 
-	if (c->nsessions >= s->limits.max_sessions_per_client)
-		return NFS4ERR_NOSPC; /* CS-15 */
+	if (c->nsessions >= (c->capped ? c->session_cap : s->limits.max_sessions_per_client))
+		return NFS4ERR_NOSPC; /* no room for another reply cache (CS-15) */
 	negotiate(&s->limits, a, r);
 	x = calloc(1, sizeof(*x));
 	if (!x || !(x->conns = calloc(s->limits.max_conns_per_session, sizeof(*x->conns))) ||
@@ -308,6 +347,9 @@ uint32_t sm_destroy_session(struct sm *s, struct sm_request *rq,
 		return NFS4ERR_NOT_ONLY_OP; /* the compound's own session: last op only (DS-06) */
 	if (!rq->session && !sm_session_bound(x, rq->conn))
 		return NFS4ERR_CONN_NOT_BOUND_TO_SESSION; /* catalogue s17 (DS-04) */
+	/* Another request still executes on it (the delay hook): try again later (DS-12). */
+	if (sm_session_busy(x, rq->session == x ? rq->slot : UINT32_MAX))
+		return NFS4ERR_DELAY;
 	if (rq->session == x)
 		rq->session = NULL; /* its slot goes with it: nothing to finish */
 	sm_session_destroy(s, x, SM_BY_CLIENT);

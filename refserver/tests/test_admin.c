@@ -296,8 +296,24 @@ static void test_hooks(void)
 	st = call(&f, "POST", "/api/v1/hooks/preset", tok,
 		  "{\"sessionid\":\"" SID "\",\"slot\":0,\"seqid\":5}", NULL);
 	CHECK(st == 404, "preset on an unknown session: %u", st);
-	st = call(&f, "POST", "/api/v1/hooks/delay", tok, "{}", NULL);
+	st = call(&f, "POST", "/api/v1/hooks/nosuch", tok, "{}", NULL);
 	CHECK(st == 404, "unknown hook: %u", st);
+	st = call(&f, "POST", "/api/v1/hooks/delay", tok, "{\"sessionid\":\"" SID "\"}", NULL);
+	CHECK(st == 400, "delay without slot and ms: %u", st);
+	st = call(&f, "POST", "/api/v1/hooks/restart", tok, "{\"clientid\":\"12\"}", NULL);
+	CHECK(st == 400, "restart without state: %u", st);
+	st = call(&f, "POST", "/api/v1/hooks/restart", tok,
+		  "{\"clientid\":\"12\",\"state\":false}", NULL);
+	CHECK(st == 404, "restart of an unknown client: %u", st);
+	st = call(&f, "POST", "/api/v1/hooks/revoke", tok, "{\"clientid\":\"xyz\"}", NULL);
+	CHECK(st == 400, "revoke with a bad clientid: %u", st);
+	st = call(&f, "POST", "/api/v1/hooks/revoke", tok, "{}", NULL);
+	CHECK(st == 400, "revoke without clientid: %u", st);
+	st = call(&f, "POST", "/api/v1/hooks/session-cap", tok,
+		  "{\"clientid\":\"12\",\"max\":1}", NULL);
+	CHECK(st == 404, "session-cap of an unknown client: %u", st);
+	st = call(&f, "POST", "/api/v1/hooks/bcfault", tok, "{\"sessionid\":\"" SID "\"}", NULL);
+	CHECK(st == 404, "bcfault on an unknown session: %u", st);
 	st = call(&f, "GET", "/api/v1/hooks/target", NULL, NULL, NULL);
 	CHECK(st == 405, "GET a hook: %u", st);
 	teardown(&f);
