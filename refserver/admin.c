@@ -30,7 +30,8 @@ struct admin {
 	struct admin_opts o;
 	char token[ADMIN_TOKEN_MAX];
 	bool have_token;
-	char addr[INET_ADDRSTRLEN];
+	char addr[INET6_ADDRSTRLEN];
+	struct sockaddr_storage sa; /* addr with the port, for MHD_OPTION_SOCK_ADDR */
 	struct MHD_Daemon *daemon;
 };
 
@@ -85,10 +86,29 @@ static int read_token(struct admin *a, const char *path, char *err, size_t errle
 	return 0;
 }
 
+/* A numeric IPv4 or IPv6 address and port as a socket address. */
+static int admin_sockaddr(const char *addr, uint16_t port, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, addr, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons(port);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		return 0;
+	}
+	return -1;
+}
+
 struct admin *admin_new(const struct admin_opts *o, char *err, size_t errlen)
 {
 	struct admin *a = calloc(1, sizeof(*a));
-	struct in_addr ia;
 
 	if (!a) {
 		errf(err, errlen, "out of memory");
@@ -96,8 +116,9 @@ struct admin *admin_new(const struct admin_opts *o, char *err, size_t errlen)
 	}
 	a->o = *o;
 	snprintf(a->addr, sizeof(a->addr), "%s", o->listen_addr ? o->listen_addr : "127.0.0.1");
-	if (inet_pton(AF_INET, a->addr, &ia) != 1) {
-		errf(err, errlen, "admin listen address '%s' is not a numeric IPv4 address", a->addr);
+	if (admin_sockaddr(a->addr, o->port, &a->sa) != 0) {
+		errf(err, errlen, "admin listen address '%s' is not a numeric IPv4 or IPv6 address",
+		     a->addr);
 		free(a);
 		return NULL;
 	}
@@ -890,23 +911,24 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 int admin_listen(struct admin *a, char *err, size_t errlen)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(a->o.port)};
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD;
 
 	if (a->o.port == 0) {
 		errf(err, errlen, "admin port 0: the admin API is off");
 		return -1;
 	}
-	inet_pton(AF_INET, a->addr, &sa.sin_addr);
+	if (a->sa.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
 	/* One internal thread; AUTO picks epoll or poll, so fds over FD_SETSIZE work too. */
 	a->daemon = MHD_start_daemon(
-		MHD_USE_AUTO_INTERNAL_THREAD, a->o.port, NULL, NULL, on_request, a,
-		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&sa,
+		flags, a->o.port, NULL, NULL, on_request, a,
+		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&a->sa,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, a,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 		MHD_OPTION_END);
 	if (!a->daemon) {
-		errf(err, errlen, "admin API: cannot listen on %s:%u (port in use?)", a->addr,
+		errf(err, errlen, "admin API: cannot listen on %s port %u (port in use?)", a->addr,
 		     (unsigned)a->o.port);
 		return -1;
 	}

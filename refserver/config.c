@@ -31,6 +31,7 @@ static const struct key keys[] = {
 	OTHER(K_ADDR, listen, "numeric IPv4 or IPv6 address to listen on"),
 	U32(port, 0, 65535, "NFS port; 0 picks a free one"),
 	U32(admin_port, 0, 65535, "HTTP admin API port; 0 turns it off"),
+	OTHER(K_ADDR, admin_listen, "numeric IPv4 or IPv6 address of the admin API"),
 	U32(lease_seconds, 1, 3600, "lease period in seconds (RFC 8881 s8.3); tests go down to 1"),
 	U32(max_clients, 1, 1000000, "client records, confirmed or not"),
 	U32(max_sessions_per_client, 1, 1024, "sessions one client may hold"),
@@ -67,6 +68,7 @@ void refd_config_defaults(struct refd_config *c)
 	snprintf(c->listen, sizeof(c->listen), "%s", "127.0.0.1");
 	c->port = 2049;
 	c->admin_port = 0;
+	snprintf(c->admin_listen, sizeof(c->admin_listen), "%s", "127.0.0.1");
 	c->lease_seconds = 90;
 	c->max_clients = 1024;
 	c->max_sessions_per_client = 16;

@@ -30,6 +30,7 @@ struct refd_config {
 	char listen[REFD_ADDR_MAX];        /* numeric IPv4 or IPv6 address */
 	uint32_t port;                     /* 0: pick a free port */
 	uint32_t admin_port;               /* HTTP admin API; 0: off */
+	char admin_listen[REFD_ADDR_MAX];  /* its numeric IPv4 or IPv6 address */
 	uint32_t lease_seconds;            /* RFC 8881 s8.3 lease period (fattr4_lease_time) */
 	uint32_t max_clients;              /* client records, confirmed or not */
 	uint32_t max_sessions_per_client;

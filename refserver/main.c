@@ -113,7 +113,7 @@ static void limits_from_config(const struct refd_config *c, struct sm_limits *l)
 /* The admin API and /metrics on 127.0.0.1:admin_port (admin.h), when the port is not 0. */
 static int start_admin(struct refd *r)
 {
-	struct admin_opts ao = {.listen_addr = "127.0.0.1", .port = (uint16_t)r->cfg.admin_port,
+	struct admin_opts ao = {.listen_addr = r->cfg.admin_listen, .port = (uint16_t)r->cfg.admin_port,
 				.token_file = r->cfg.admin_token_file,
 				.test_hooks = r->cfg.test_hooks, .sm = r->sm, .lock = &r->lock,
 				.tstats = &r->tstats};
@@ -128,7 +128,8 @@ static int start_admin(struct refd *r)
 	}
 	printf("admin_port=%u\n", (unsigned)r->cfg.admin_port);
 	fflush(stdout);
-	fprintf(stderr, "nfs41refd: admin API on 127.0.0.1:%u%s%s\n", (unsigned)r->cfg.admin_port,
+	fprintf(stderr, "nfs41refd: admin API on %s port %u%s%s\n", r->cfg.admin_listen,
+		(unsigned)r->cfg.admin_port,
 		r->cfg.admin_token_file[0] ? "" : " (read-only: no admin_token_file)",
 		r->cfg.test_hooks ? ", test hooks ON" : "");
 	return 0;

@@ -340,8 +340,34 @@ static void test_bad_token_file(void)
 	sm_free(sm);
 }
 
+/* admin_listen: a numeric IPv4 or IPv6 address; host names are refused. */
+static void test_listen_addresses(void)
+{
+	struct sm_limits l;
+	struct sm_clock clock = {.now_ms = fake_now, .ctx = &now_ms};
+	struct sm *sm;
+	struct admin *a;
+	char err[256] = "";
+
+	sm_limits_default(&l);
+	sm = sm_new(&l, &clock);
+	REQUIRE(sm);
+	struct admin_opts o = {.listen_addr = "localhost", .sm = sm};
+	CHECK(admin_new(&o, err, sizeof(err)) == NULL, "a host name accepted");
+	CHECK(strstr(err, "not a numeric IPv4 or IPv6") != NULL, "err %s", err);
+	o.listen_addr = "::1";
+	a = admin_new(&o, err, sizeof(err));
+	CHECK(a != NULL, "::1 refused: %s", err);
+	CHECK(a && admin_listen(a, err, sizeof(err)) != 0, "port 0 must be refused");
+	admin_free(a);
+	sm_free(sm);
+}
+
 void tests_register(void)
 {
+	static const struct test_entry listen[] = {
+		{"listen addresses", test_listen_addresses},
+		{NULL, NULL}};
 	static const struct test_entry metrics[] = {
 		{"promtool check metrics", test_metrics_promtool},
 		{"values and families", test_metrics_values},
@@ -358,4 +384,5 @@ void tests_register(void)
 
 	tests_add_suite("metrics", metrics);
 	tests_add_suite("admin api", api);
+	tests_add_suite("admin listener", listen);
 }
