@@ -1,7 +1,8 @@
-/* case.c - freeing a compiled case, and step names for `nfs41check show`. */
+/* case.c - freeing a compiled case, its `requires:` features, step names for `nfs41check show`. */
 #include "case.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void args_free(struct arg *a, size_t n)
 {
@@ -82,9 +83,20 @@ static void step_free(struct step *s)
 	case STEP_REPEAT:
 		expr_free(s->u.repeat.count);
 		break;
+	case STEP_HOOK:
+		args_free(s->u.hook.args, s->u.hook.nargs);
+		break;
 	default:
 		break;
 	}
+}
+
+bool case_requires(const struct case_def *c, const char *feature)
+{
+	for (size_t i = 0; i < c->nrequires; i++)
+		if (strcmp(c->requires[i], feature) == 0)
+			return true;
+	return false;
 }
 
 static void strings_free(char **v, size_t n)
@@ -117,6 +129,6 @@ const char *step_kind_name(enum step_kind k)
 		[STEP_CONNECT] = "connect", [STEP_DISCONNECT] = "disconnect",
 		[STEP_RECONNECT] = "reconnect", [STEP_SEND] = "send", [STEP_EXPECT] = "expect",
 		[STEP_SLEEP] = "sleep", [STEP_SET] = "set", [STEP_REPEAT] = "repeat",
-		[STEP_END] = "end"};
+		[STEP_END] = "end", [STEP_HOOK] = "hook"};
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "expr.h"
+#include "hooks.h"
 
 struct src_loc {
 	const char *file; /* owned by the case (case_def.file or a fixture path) */
@@ -131,6 +132,7 @@ enum step_kind {
 	STEP_SET,
 	STEP_REPEAT, /* repeat count; body runs to the matching STEP_END */
 	STEP_END,
+	STEP_HOOK,   /* a test hook of nfs41refd's admin API (hooks.h) */
 };
 
 struct step {
@@ -157,6 +159,11 @@ struct step {
 		struct {
 			size_t start; /* index of the matching STEP_REPEAT */
 		} end;
+		struct {
+			const struct hook_def *def; /* a row of the static table in hooks.c */
+			struct arg *args;           /* key=value, each a member of the hook's body */
+			size_t nargs;
+		} hook;
 	} u;
 };
 
@@ -180,6 +187,8 @@ struct case_def {
 };
 
 void case_free(struct case_def *c);
+/* Whether the case's `requires:` header names feature. */
+bool case_requires(const struct case_def *c, const char *feature);
 void args_free(struct arg *a, size_t n);
 void check_free(struct check *k); /* its contents and guard, not k itself */
 const char *step_kind_name(enum step_kind k);

@@ -981,6 +981,90 @@ static int parse_repeat_end(struct parser *p, bool is_end)
 	return perr_at(p, 1, "'end' without 'repeat'");
 }
 
+/* ---- hook steps ------------------------------------------------------------------- */
+
+/* A hook name: words joined by '-' with nothing between them (`session-cap`). */
+static int parse_hook_name(struct parser *p, char *name, size_t n)
+{
+	const struct token *t = peek(p);
+	size_t used;
+	unsigned end;
+
+	if (t->kind != TOK_WORD)
+		return perr_at(p, here(p), "hook needs a name: hook NAME [key=value ...]");
+	used = (size_t)snprintf(name, n, "%s", t->text);
+	end = t->col + (unsigned)strlen(t->text);
+	for (p->i++; p->i + 1 < p->lt.n && used < n; p->i += 2) {
+		const struct token *dash = &p->lt.t[p->i], *w = &p->lt.t[p->i + 1];
+		if (!is_punct(dash, "-") || dash->col != end || w->kind != TOK_WORD ||
+		    w->col != end + 1)
+			break;
+		used += (size_t)snprintf(name + used, n - used, "-%s", w->text);
+		end = w->col + (unsigned)strlen(w->text);
+	}
+	return 0;
+}
+
+/* A literal of the wrong kind is a parse error; variables are checked when the step runs. */
+static int check_hook_literal(struct parser *p, const struct arg *a, enum hook_type type)
+{
+	const struct term *t = a->value->nterms == 1 ? &a->value->terms[0] : NULL;
+
+	if (!t || (t->kind != T_NUM && t->kind != T_BYTES))
+		return 0;
+	if (type == HOOK_SESSIONID && (t->kind != T_BYTES || t->len != 16))
+		return perr_at(p, a->loc.col, "%s takes a 16-byte session id ($sessionid)", a->name);
+	if (type != HOOK_SESSIONID && t->kind == T_BYTES)
+		return perr_at(p, a->loc.col, "%s takes %s, not bytes", a->name,
+			       type == HOOK_BOOL ? "true or false" : "a number");
+	if (type == HOOK_BOOL && t->num > 1)
+		return perr_at(p, a->loc.col, "%s takes true or false, not '%s'", a->name,
+			       a->value->text);
+	return 0;
+}
+
+static int check_hook_args(struct parser *p, const struct hook_def *h, const struct arg *args,
+			   size_t n)
+{
+	char keys[200];
+
+	for (size_t i = 0; i < n; i++) {
+		const struct hook_param *hp = hook_param_find(h, args[i].name);
+		if (!hp)
+			return perr_at(p, args[i].loc.col, "hook %s has no argument '%s' (%s)",
+				       h->name, args[i].name, hook_param_names(h, keys, sizeof(keys)));
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(args[j].name, args[i].name) == 0)
+				return perr_at(p, args[i].loc.col, "'%s' is given twice",
+					       args[i].name);
+		if (check_hook_literal(p, &args[i], hp->type) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* `hook NAME [key=value ...]`: only in cases that declare `requires: hooks`. */
+static int parse_hook(struct parser *p, unsigned col)
+{
+	char name[64], names[200];
+	unsigned name_col = here(p);
+	struct step *s;
+
+	if (!case_requires(p->c, HOOKS_FEATURE))
+		return perr_at(p, col, "a hook step needs 'requires: %s' in the header (servers "
+				       "without nfs41refd's test hooks skip the case)", HOOKS_FEATURE);
+	if (parse_hook_name(p, name, sizeof(name)) != 0)
+		return -1;
+	if (!(s = new_step(p, STEP_HOOK, NULL)))
+		return -1;
+	if (!(s->u.hook.def = hook_find(name)))
+		return perr_at(p, name_col, "unknown hook '%s' (%s)", name,
+			       hook_names(names, sizeof(names)));
+	if (parse_args(p, &s->u.hook.args, &s->u.hook.nargs, never_stop) != 0)
+		return -1;
+	return check_hook_args(p, s->u.hook.def, s->u.hook.args, s->u.hook.nargs);
+}
+
 static int parse_step_line(struct parser *p)
 {
 	const struct token *t = peek(p);
@@ -988,7 +1072,7 @@ static int parse_step_line(struct parser *p)
 
 	if (t->kind != TOK_WORD)
 		return perr_at(p, t->col, "expected a step (CONN > ..., CONN < ..., connect, sleep, "
-				       "set, repeat, end, fixture)");
+				       "set, repeat, end, fixture, hook)");
 	if (p->lt.n > 1 && (is_punct(&p->lt.t[1], ">") || is_punct(&p->lt.t[1], "<"))) {
 		bool send = is_punct(&p->lt.t[1], ">");
 		if (!(s = new_step(p, send ? STEP_SEND : STEP_EXPECT, t->text)))
@@ -1032,6 +1116,8 @@ static int parse_step_line(struct parser *p)
 		return parse_repeat_end(p, t->text[0] == 'e');
 	if (!strcmp(t->text, "fixture"))
 		return parse_fixture(p);
+	if (!strcmp(t->text, "hook"))
+		return parse_hook(p, t->col);
 	return perr_at(p, t->col, "unknown step '%s'", t->text);
 }
 

@@ -1,7 +1,7 @@
 /*
  * exec.c - the step loop: one function per step kind (see exec.h).
  *
- * Building a call: defaults from the client state (exec_defaults.c), then the
+ * Building a call: defaults from the client state (exec_client.c), then the
  * case's own arguments, then byte mutations. Matching a reply: the outcome
  * (COMPOUND status set, RPC error, close, silence), the result opcodes, then
  * field checks, then saves. The first step that does not match ends the case.
@@ -309,6 +309,7 @@ static size_t run_step(struct exec *x, size_t i)
 	case STEP_EXPECT: rc = step_expect(x, s); break;
 	case STEP_SLEEP: rc = step_sleep(x, s); break;
 	case STEP_SET: rc = step_set(x, s); break;
+	case STEP_HOOK: rc = step_hook(x, s); break;
 	case STEP_REPEAT: return step_repeat(x, i);
 	case STEP_END: return step_end(x, i);
 	}

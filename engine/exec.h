@@ -18,6 +18,8 @@
 #include "case.h"
 #include "result.h"
 
+struct admin_client;
+
 struct exec_opts {
 	const char *host;
 	uint16_t port;
@@ -26,6 +28,7 @@ struct exec_opts {
 	const char *pcap_path;    /* write this case's traffic here, or NULL */
 	double reply_timeout;     /* default wait for one reply, seconds */
 	volatile sig_atomic_t *stop; /* set by Ctrl-C: end the case as ERROR "interrupted" */
+	const struct admin_client *admin; /* nfs41refd's admin API for `hook` steps, or NULL */
 };
 
 /* Run c; fills r (id, title, verdict, steps, ladder). Returns 0, or -1 when out of memory. */

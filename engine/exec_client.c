@@ -222,14 +222,19 @@ static void mirror_seqid(struct exec *x, const struct slot_seq *ss)
 	env_set_int(&x->env, name, ss->seqid);
 }
 
-static void track_sequence(struct exec *x, const struct SEQUENCE4args *args)
+void client_track_seqid(struct exec *x, const uint8_t *sessionid, uint32_t slot, uint32_t seqid)
 {
-	struct slot_seq *ss = slot_find(x, args->sa_sessionid, args->sa_slotid, true);
+	struct slot_seq *ss = slot_find(x, sessionid, slot, true);
 
 	if (!ss)
 		return;
-	ss->seqid = args->sa_sequenceid;
+	ss->seqid = seqid;
 	mirror_seqid(x, ss);
+}
+
+static void track_sequence(struct exec *x, const struct SEQUENCE4args *args)
+{
+	client_track_seqid(x, args->sa_sessionid, args->sa_slotid, args->sa_sequenceid);
 }
 
 static void track_session(struct exec *x, const struct CREATE_SESSION4resok *r)

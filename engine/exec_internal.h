@@ -2,7 +2,8 @@
  * exec_internal.h - the executor's state, shared by exec*.c (not API).
  *
  * exec.c: the loop and the simple steps; exec_send.c: building and sending
- * calls; exec_expect.c: matching replies; exec_client.c: the client state
+ * calls; exec_expect.c: matching replies; exec_hook.c: calls to the admin
+ * API's test hooks; exec_client.c: the client state
  * (argument defaults, tracking what the server hands out); exec_record.c:
  * the pcap recording of a case's traffic.
  */
@@ -86,15 +87,18 @@ int eval_int(struct exec *x, const struct expr *e, uint64_t *out);
 struct xconn *conn_find(struct exec *x, const char *name);
 struct xconn *conn_for(struct exec *x, const char *name, bool open);
 
-/* exec_send.c / exec_expect.c */
+/* exec_send.c / exec_expect.c / exec_hook.c */
 int step_send(struct exec *x, const struct step *s);
 int step_expect(struct exec *x, const struct step *s);
+int step_hook(struct exec *x, const struct step *s);
 
 /* exec_client.c */
 int client_defaults(struct exec *x, const struct op_spec *spec, struct nfs_argop *a);
 int client_finish_args(struct exec *x, const struct op_spec *spec, struct nfs_argop *a);
 void client_track_reply(struct exec *x, const struct wire_msg *call, const struct wire_msg *reply);
 bool spec_sets(const struct op_spec *spec, const char *field);
+/* The last seqid used on a slot is now seqid (a SEQUENCE that succeeded, a preset hook). */
+void client_track_seqid(struct exec *x, const uint8_t *sessionid, uint32_t slot, uint32_t seqid);
 
 /* exec_record.c */
 void recorder_start(struct exec *x);

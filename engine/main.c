@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "admin_client.h"
 #include "case_parse.h"
 #include "conn.h"
 #include "coverage.h"
@@ -73,6 +74,9 @@ static const char usage_text[] =
 	"  --timeout S          wait at most S seconds for one reply (default 10)\n"
 	"  --seed N             seed for verifiers and xids (default: time)\n"
 	"  --without FEATURE    the server lacks FEATURE: cases requiring it are skipped\n"
+	"  --admin HOST:PORT    nfs41refd's admin API (loopback only), for cases that\n"
+	"                       `requires: hooks`; without it those cases are skipped\n"
+	"  --admin-token FILE   the bearer token for it (nfs41refd's admin_token_file)\n"
 	"  --no-progress        plain lines instead of the live progress bar\n"
 	"  -v, --verbose        print every failing case's transcript\n"
 	"\n"
@@ -93,6 +97,7 @@ struct cli {
 	struct select_opts sel;
 	unsigned jobs;
 	const char *baseline, *report_dir, *junit, *json, *tap, *html, *markdown, *pcap_dir;
+	const char *admin, *admin_token;
 	double timeout;
 	uint64_t seed;
 	bool seed_set, no_progress, verbose, fail_uncovered;
@@ -151,7 +156,10 @@ static int parse_shard(struct cli *c, const char *s)
 	return 0;
 }
 
-enum { OPT_JUNIT = 256, OPT_JSON, OPT_TAP, OPT_HTML, OPT_MD, OPT_NOPROG, OPT_FAILUNC };
+enum {
+	OPT_JUNIT = 256, OPT_JSON, OPT_TAP, OPT_HTML, OPT_MD, OPT_NOPROG, OPT_FAILUNC, OPT_ADMIN,
+	OPT_ADMIN_TOKEN
+};
 
 static int parse_option(struct cli *c, int ch, const char *arg)
 {
@@ -184,6 +192,8 @@ static int parse_option(struct cli *c, int ch, const char *arg)
 	case OPT_MD: c->markdown = arg; return 0;
 	case OPT_NOPROG: c->no_progress = true; return 0;
 	case OPT_FAILUNC: c->fail_uncovered = true; return 0;
+	case OPT_ADMIN: c->admin = arg; return 0;
+	case OPT_ADMIN_TOKEN: c->admin_token = arg; return 0;
 	default: return EXIT_USAGE;
 	}
 }
@@ -198,6 +208,7 @@ static int parse_cli(struct cli *c, int argc, char **argv)
 		{"junit", 1, NULL, OPT_JUNIT}, {"json", 1, NULL, OPT_JSON}, {"tap", 1, NULL, OPT_TAP},
 		{"html", 1, NULL, OPT_HTML}, {"markdown", 1, NULL, OPT_MD},
 		{"no-progress", 0, NULL, OPT_NOPROG}, {"fail-on-uncovered", 0, NULL, OPT_FAILUNC},
+		{"admin", 1, NULL, OPT_ADMIN}, {"admin-token", 1, NULL, OPT_ADMIN_TOKEN},
 		{NULL, 0, NULL, 0}};
 	int ch;
 
@@ -477,7 +488,24 @@ static int exit_code(const struct run_result *r)
 	return r->interrupted ? EXIT_INTERRUPTED : rc;
 }
 
-static int cmd_run(struct cli *c, const char *argv0)
+/* --admin and --admin-token go together; 0 with a (possibly unused) client, or EXIT_USAGE. */
+static int open_admin(const struct cli *c, struct admin_client *a)
+{
+	char err[600];
+
+	*a = (struct admin_client){0};
+	if (!c->admin && !c->admin_token)
+		return 0;
+	if (!c->admin || !c->admin_token)
+		return usage_error("--admin HOST:PORT and --admin-token FILE go together");
+	if (admin_client_open(a, c->admin, c->admin_token, err, sizeof(err)) != 0) {
+		admin_client_close(a);
+		return usage_error("--admin %s: %s", c->admin, err);
+	}
+	return 0;
+}
+
+static int run_and_report(struct cli *c, const char *argv0, const struct admin_client *admin)
 {
 	struct case_set set;
 	struct run_result r;
@@ -485,20 +513,19 @@ static int cmd_run(struct cli *c, const char *argv0)
 	char err[1024];
 	int rc;
 
-	if (!c->target)
-		return usage_error("run needs --target HOST:PORT");
 	if (parse_target(c) != 0 || load(c, &set, true) != 0)
 		return EXIT_USAGE;
 	struct run_opts o = {.host = c->host, .port = c->port, .jobs = c->jobs,
 			     .reply_timeout = c->timeout,
 			     .seed = c->seed_set ? c->seed : (uint64_t)time(NULL),
 			     .baseline = c->baseline, .record_pcap_dir = c->pcap_dir,
-			     .without = c->without, .nwithout = c->nwithout,
+			     .without = c->without, .nwithout = c->nwithout, .admin = admin,
 			     .progress_tty = !c->no_progress && isatty(STDERR_FILENO),
 			     .verbose = c->verbose, .argv0 = argv0, .stop = &stop_requested};
 	sigaction(SIGINT, &sa, NULL);
-	fprintf(stderr, "nfs41check: %zu cases against %s:%u, %u jobs, seed %llu\n", set.n, c->host,
-		c->port, c->jobs, (unsigned long long)o.seed);
+	fprintf(stderr, "nfs41check: %zu cases against %s:%u, %u jobs, seed %llu%s%s\n", set.n,
+		c->host, c->port, c->jobs, (unsigned long long)o.seed,
+		admin ? ", test hooks via " : "", admin ? admin->endpoint : "");
 	if (run_cases(&set, &o, &r, err, sizeof(err)) != 0) {
 		fprintf(stderr, "nfs41check: %s\n", err);
 		cases_free(&set);
@@ -511,6 +538,20 @@ static int cmd_run(struct cli *c, const char *argv0)
 	rc |= exit_code(&r);
 	run_result_free(&r);
 	cases_free(&set);
+	return rc;
+}
+
+static int cmd_run(struct cli *c, const char *argv0)
+{
+	struct admin_client admin;
+	int rc;
+
+	if (!c->target)
+		return usage_error("run needs --target HOST:PORT");
+	if (open_admin(c, &admin) != 0)
+		return EXIT_USAGE;
+	rc = run_and_report(c, argv0, c->admin ? &admin : NULL);
+	admin_client_close(&admin);
 	return rc;
 }
 

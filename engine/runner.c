@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "admin_client.h"
 #include "baseline.h"
 #include "case_parse.h"
 #include "conn.h"
@@ -234,16 +235,26 @@ struct runner {
 	double t0;
 };
 
-static const char *missing_feature(const struct case_def *c, const struct run_opts *o)
+#define HOOKS_SKIP_REASON "needs nfs41refd test hooks (--admin HOST:PORT --admin-token FILE)"
+
+/* Why the case cannot run against this server (a SKIP), or NULL when it can. */
+static char *skip_reason(const struct case_def *c, const struct run_opts *o)
 {
-	for (size_t i = 0; i < c->nrequires; i++)
-		for (size_t j = 0; j < o->nwithout; j++)
-			if (strcmp(c->requires[i], o->without[j]) == 0)
-				return c->requires[i];
+	char *reason = NULL;
+
+	for (size_t j = 0; j < o->nwithout; j++)
+		if (case_requires(c, o->without[j])) {
+			if (asprintf(&reason, "the server lacks '%s' (--without %s)", o->without[j],
+				     o->without[j]) < 0)
+				return NULL;
+			return reason;
+		}
+	if (!o->admin && case_requires(c, HOOKS_FEATURE))
+		return strdup(HOOKS_SKIP_REASON);
 	return NULL;
 }
 
-static void skip_case(const struct case_def *c, const char *feature, struct case_result *r)
+static void skip_case(const struct case_def *c, char *reason, struct case_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->id = strdup(c->id);
@@ -256,8 +267,7 @@ static void skip_case(const struct case_def *c, const char *feature, struct case
 		r->requirements[i] = strdup(c->requirements[i]);
 	r->nrequirements = r->requirements ? c->nrequirements : 0;
 	r->verdict = VERDICT_SKIP;
-	if (asprintf(&r->reason, "the server lacks '%s' (--without %s)", feature, feature) < 0)
-		r->reason = NULL;
+	r->reason = reason;
 }
 
 static char *pcap_path_for(const struct run_opts *o, const struct case_def *c)
@@ -275,6 +285,7 @@ static char *pcap_path_for(const struct run_opts *o, const struct case_def *c)
 static void annotate(const struct runner *rn, const struct case_def *c, struct case_result *cr)
 {
 	const struct requirement *req = c->nrequirements ? reqindex_find(c->requirements[0]) : NULL;
+	const struct admin_client *admin = case_requires(c, HOOKS_FEATURE) ? rn->o->admin : NULL;
 	const char *reason = NULL;
 
 	cr->raw_verdict = cr->verdict;
@@ -288,8 +299,9 @@ static void annotate(const struct runner *rn, const struct case_def *c, struct c
 			    req->section[0] >= '0' && req->section[0] <= '9' ? "" : "8881 ",
 			    req->section) < 0)
 		cr->rfc_section = NULL;
-	if (asprintf(&cr->repro, "%s run --target %s:%u %s", rn->o->argv0, rn->o->host, rn->o->port,
-		     c->file) < 0)
+	if (asprintf(&cr->repro, "%s run --target %s:%u%s%s%s%s %s", rn->o->argv0, rn->o->host,
+		     rn->o->port, admin ? " --admin " : "", admin ? admin->endpoint : "",
+		     admin ? " --admin-token " : "", admin ? admin->token_file : "", c->file) < 0)
 		cr->repro = NULL;
 }
 
@@ -318,15 +330,16 @@ static void run_one(struct runner *rn, size_t i)
 {
 	const struct case_def *c = &rn->set->cases[i];
 	struct case_result *cr = &rn->r->cases[i];
-	const char *feature = missing_feature(c, rn->o);
+	char *skip = skip_reason(c, rn->o);
 	struct exec_opts eo = {.host = rn->o->host, .port = rn->o->port,
 			       .seed = rn->o->seed + i, .run_tag = rn->run_tag,
-			       .reply_timeout = rn->o->reply_timeout, .stop = rn->o->stop};
+			       .reply_timeout = rn->o->reply_timeout, .stop = rn->o->stop,
+			       .admin = rn->o->admin};
 	char *pcap = pcap_path_for(rn->o, c);
 
 	eo.pcap_path = pcap;
-	if (feature)
-		skip_case(c, feature, cr);
+	if (skip)
+		skip_case(c, skip, cr);
 	else
 		exec_case(c, &eo, cr);
 	free(pcap);

@@ -22,6 +22,8 @@
 #include "case.h"
 #include "result.h"
 
+struct admin_client;
+
 struct case_set {
 	struct case_def *cases;
 	size_t n;
@@ -54,6 +56,8 @@ struct run_opts {
 	const char *record_pcap_dir;   /* or NULL */
 	const char *const *without;    /* features the server lacks: cases requiring them SKIP */
 	size_t nwithout;
+	/* nfs41refd's admin API: without it, cases requiring `hooks` SKIP (NULL: none given) */
+	const struct admin_client *admin;
 	bool progress_tty;             /* a live bar (else one plain line per case) */
 	bool verbose;
 	const char *argv0;             /* for repro commands */

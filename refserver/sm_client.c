@@ -85,12 +85,10 @@ void sm_clients_free(struct sm *s)
 static struct sm_client *client_new(struct sm *s, const struct EXCHANGE_ID4args *a,
 				    const struct sm_principal *p)
 {
-	struct sm_client *c = calloc(1, sizeof(*c));
-	uint32_t n = 0;
+	uint64_t n = s->stats.clients_confirmed + s->stats.clients_unconfirmed;
+	struct sm_client *c = n < s->limits.max_clients ? calloc(1, sizeof(*c)) : NULL;
 
-	for (struct sm_client *k = s->clients; k; k = k->next)
-		n++;
-	if (!c || n >= s->limits.max_clients || !(c->owner = malloc(a->eia_clientowner.co_ownerid.len + 1))) {
+	if (!c || !(c->owner = malloc(a->eia_clientowner.co_ownerid.len + 1))) {
 		free(c);
 		return NULL;
 	}
