@@ -1046,7 +1046,7 @@ static int check_hook_args(struct parser *p, const struct hook_def *h, const str
 /* `hook NAME [key=value ...]`: only in cases that declare `requires: hooks`. */
 static int parse_hook(struct parser *p, unsigned col)
 {
-	char name[64], names[200];
+	char name[64];
 	unsigned name_col = here(p);
 	struct step *s;
 
@@ -1057,9 +1057,11 @@ static int parse_hook(struct parser *p, unsigned col)
 		return -1;
 	if (!(s = new_step(p, STEP_HOOK, NULL)))
 		return -1;
-	if (!(s->u.hook.def = hook_find(name)))
+	if (!(s->u.hook.def = hook_find(name))) {
+		char names[200];
 		return perr_at(p, name_col, "unknown hook '%s' (%s)", name,
 			       hook_names(names, sizeof(names)));
+	}
 	if (parse_args(p, &s->u.hook.args, &s->u.hook.nargs, never_stop) != 0)
 		return -1;
 	return check_hook_args(p, s->u.hook.def, s->u.hook.args, s->u.hook.nargs);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # suite_against_ganesha.sh NFS41CHECK ROOT OUTDIR: the whole case set against a fresh nfs-ganesha
-# (ci/ganesha) with its baseline. Fails when anything is worse than the baseline, when the JUnit
-# report does not validate, or when tshark finds a malformed packet in a recorded capture.
+# (ci/ganesha) with its baseline. Fails when anything is worse than the baseline, when the cases
+# that need nfs41refd's test hooks are not exactly the skipped ones (each saying so), when the
+# JUnit report does not validate, or when tshark finds a malformed packet in a recorded capture.
+# shellcheck disable=SC2154 # port and state_dir come from ci/ganesha's output (eval)
 set -euo pipefail
 nfs41check=$1 root=$2 outdir=$3
 
@@ -12,15 +14,27 @@ if ! out=$("$root/ci/ganesha" start --lease 20); then
 	exit 1
 fi
 eval "$out"
-# shellcheck disable=SC2154 # port and state_dir come from ci/ganesha's output
 trap '"$root/ci/ganesha" stop --state-dir "$state_dir" >/dev/null 2>&1 || true; rm -rf "$state_dir"' EXIT
 
 rc=0
 "$nfs41check" run --target "127.0.0.1:$port" --jobs 4 --no-progress \
 	--baseline "$root/ci/baselines/ganesha-4.3" --report-dir "$outdir" \
-	--record-pcap "$outdir/pcap" "$root/cases" || rc=$?
+	--record-pcap "$outdir/pcap" "$root/cases" >"$outdir/run.out" || rc=$?
+cat "$outdir/run.out"
 if [[ $rc -ne 0 ]]; then
 	echo "suite: nfs41check exited $rc against nfs-ganesha (worse than ci/baselines/ganesha-4.3)" >&2
+	exit 1
+fi
+
+# nfs-ganesha has no test hooks: every case that `requires: hooks` is a SKIP that says so, and
+# nothing else is skipped.
+hook_cases=$(grep -l '^requires:.*\bhooks\b' -r "$root/cases" --include='*.case' | wc -l)
+hook_skips=$(grep -c '^ok .* # SKIP needs nfs41refd test hooks (--admin HOST:PORT --admin-token FILE)$' \
+	"$outdir/results.tap" || true)
+all_skips=$(grep -c '^ok .* # SKIP ' "$outdir/results.tap" || true)
+if [[ $hook_skips -ne $hook_cases || $all_skips -ne $hook_cases ]]; then
+	echo "suite: $hook_cases cases need test hooks; $hook_skips were skipped for that reason," \
+		"$all_skips skipped in all" >&2
 	exit 1
 fi
 

@@ -22,20 +22,28 @@ static bool parse(const char *text, struct case_def *c, char *err, size_t n)
 	return case_parse_text("t.case", text, NULL, c, err, n) == 0;
 }
 
-/* Parse text that must fail; the error must be exactly want. */
-static void parse_fails(const char *body, const char *want)
+/* The same header declaring the test hooks: its first step is on line 9. */
+#define HOOK_HEADER "requires: hooks\n" HEADER
+
+/* Parse header + body, which must fail; the error must be exactly want. */
+static void parse_fails_after(const char *header, const char *body, const char *want)
 {
 	struct case_def c;
 	char err[512] = "";
 	char *text = NULL;
 
-	CU_ASSERT_FATAL(asprintf(&text, "%s%s", HEADER, body) > 0);
+	CU_ASSERT_FATAL(asprintf(&text, "%s%s", header, body) > 0);
 	CU_ASSERT_FALSE(parse(text, &c, err, sizeof(err)));
 	if (strcmp(err, want) != 0)
 		fprintf(stderr, "\n  body: %s\n  got:  %s\n  want: %s\n", body, err, want);
 	CU_ASSERT_STRING_EQUAL(err, want);
 	case_free(&c);
 	free(text);
+}
+
+static void parse_fails(const char *body, const char *want)
+{
+	parse_fails_after(HEADER, body, want);
 }
 
 static void test_header(void)
@@ -178,6 +186,66 @@ static void test_header_errors(void)
 	case_free(&c);
 }
 
+static void test_hooks(void)
+{
+	struct case_def c;
+	char err[512];
+
+	CU_ASSERT_TRUE_FATAL(parse(HOOK_HEADER "hook session-cap max=2\n"
+					       "hook preset slot=0 seqid=0xffffffff\n"
+					       "hook restart clientid=absent state=false\n"
+					       "c1 > FREE_STATEID xdr=$stateid\n",
+				   &c, err, sizeof(err)));
+	CU_ASSERT_EQUAL_FATAL(c.nsteps, 4);
+	CU_ASSERT_EQUAL(c.steps[0].kind, STEP_HOOK);
+	CU_ASSERT_STRING_EQUAL(c.steps[0].u.hook.def->name, "session-cap");
+	CU_ASSERT_STRING_EQUAL(c.steps[0].source, "hook session - cap max = 2");
+	CU_ASSERT_EQUAL(c.steps[1].u.hook.nargs, 2);
+	CU_ASSERT_EQUAL(c.steps[1].u.hook.args[1].value->terms[0].num, 0xffffffffu);
+	CU_ASSERT_EQUAL(c.steps[2].u.hook.args[0].value->terms[0].kind, T_NONE);
+	CU_ASSERT_STRING_EQUAL(step_kind_name(c.steps[2].kind), "hook");
+	CU_ASSERT_EQUAL(c.steps[3].u.send.ops[0].op, OP_FREE_STATEID); /* xdr= takes a variable */
+	CU_ASSERT_EQUAL(c.steps[3].u.send.ops[0].args[0].value->terms[0].kind, T_VAR);
+	CU_ASSERT_TRUE(case_requires(&c, "hooks"));
+	case_free(&c);
+}
+
+static void test_hook_errors(void)
+{
+	parse_fails("hook preset slot=0\n",
+		    "t.case:8:1: a hook step needs 'requires: hooks' in the header (servers without "
+		    "nfs41refd's test hooks skip the case)");
+	parse_fails_after(HOOK_HEADER, "hook\n", "t.case:9:5: hook needs a name: hook NAME [key=value ...]");
+	parse_fails_after(HOOK_HEADER, "hook nosuch\n",
+			  "t.case:9:6: unknown hook 'nosuch' (target, force-highest, preset, delay, "
+			  "restart, revoke, bcfault, session-cap)");
+	parse_fails_after(HOOK_HEADER, "hook session -cap\n",
+			  "t.case:9:6: unknown hook 'session' (target, force-highest, preset, delay, "
+			  "restart, revoke, bcfault, session-cap)");
+	parse_fails_after(HOOK_HEADER, "hook preset slots=1\n",
+			  "t.case:9:13: hook preset has no argument 'slots' (sessionid, slot, seqid)");
+	parse_fails_after(HOOK_HEADER, "hook revoke sessionid=$sessionid\n",
+			  "t.case:9:13: hook revoke has no argument 'sessionid' (clientid)");
+	parse_fails_after(HOOK_HEADER, "hook preset slot=1 slot=2\n",
+			  "t.case:9:20: 'slot' is given twice");
+	parse_fails_after(HOOK_HEADER, "hook preset slot={1, 2}\n",
+			  "t.case:9:22: 'slot' is given twice");
+	parse_fails_after(HOOK_HEADER, "hook preset slot=\"x\"\n",
+			  "t.case:9:13: slot takes a number, not bytes");
+	parse_fails_after(HOOK_HEADER, "hook restart state=2\n",
+			  "t.case:9:14: state takes true or false, not '2'");
+	parse_fails_after(HOOK_HEADER, "hook restart state=hex:01\n",
+			  "t.case:9:14: state takes true or false, not bytes");
+	parse_fails_after(HOOK_HEADER, "hook bcfault sessionid=5\n",
+			  "t.case:9:14: sessionid takes a 16-byte session id ($sessionid)");
+	parse_fails_after(HOOK_HEADER, "hook bcfault sessionid=hex:00\n",
+			  "t.case:9:14: sessionid takes a 16-byte session id ($sessionid)");
+	parse_fails_after(HOOK_HEADER, "hook target target=NOPE\n",
+			  "t.case:9:20: unknown name 'NOPE' (not a constant, variable or function)");
+	parse_fails_after(HOOK_HEADER, "hook delay ms=10\n    expect status == 0\n",
+			  "t.case:10:1: 'expect' must follow a reply step (CONN < ...)");
+}
+
 /* Binary garbage and huge lines give an error, never a crash. */
 static void test_garbage(void)
 {
@@ -272,6 +340,8 @@ void tests_register(void)
 		{"repeat, sleep, set, empty compound", test_repeat_sleep_set},
 		{"step errors", test_errors},
 		{"header errors", test_header_errors},
+		{"hook steps", test_hooks},
+		{"hook step errors", test_hook_errors},
 		{"garbage input", test_garbage},
 		{NULL, NULL}};
 	static const struct test_entry values[] = {

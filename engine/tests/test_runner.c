@@ -110,12 +110,45 @@ static void test_duplicate_ids_and_missing_paths(void)
 	cases_free(&set);
 }
 
+/* A case that needs nfs41refd's hooks: SKIP with a reason naming the options, never silent. */
+static void test_hooks_skip(void)
+{
+	static const char text[] = "id: hk\ntitle: t\nrequirements: SES-12\nlevel: MUST\n"
+				   "requires: hooks\n\nhook preset slot=0 seqid=0xffffffff\n";
+	const char *paths[1], *without[] = {"hooks"};
+	char path[64], err[256];
+	struct case_set set;
+	struct run_result r;
+	char *errors = NULL;
+	struct run_opts o = {.host = "127.0.0.1", .port = 1, .jobs = 1, .reply_timeout = 1,
+			     .argv0 = "nfs41check"};
+
+	REQUIRE(test_write_temp("nfs41-hook-case", text, path));
+	paths[0] = path;
+	REQUIRE(cases_load(paths, 1, &set, &errors) == 0);
+	REQUIRE(run_cases(&set, &o, &r, err, sizeof(err)) == 0);
+	REQUIRE(r.ncases == 1);
+	CU_ASSERT_EQUAL(r.cases[0].verdict, VERDICT_SKIP);
+	CU_ASSERT_STRING_EQUAL(r.cases[0].reason,
+			       "needs nfs41refd test hooks (--admin HOST:PORT --admin-token FILE)");
+	run_result_free(&r);
+	o.without = without;
+	o.nwithout = 1;
+	REQUIRE(run_cases(&set, &o, &r, err, sizeof(err)) == 0);
+	CU_ASSERT_STRING_EQUAL(r.cases[0].reason, "the server lacks 'hooks' (--without hooks)");
+	run_result_free(&r);
+	cases_free(&set);
+	free(errors);
+	unlink(path);
+}
+
 void tests_register(void)
 {
 	static const struct test_entry tests[] = {
 		{"select by tag, folder and glob", test_select},
 		{"shards partition the cases", test_shards},
 		{"duplicate ids and missing paths", test_duplicate_ids_and_missing_paths},
+		{"hook cases skip without the admin API", test_hooks_skip},
 		{NULL, NULL}};
 	CU_pSuite s = CU_add_suite("runner selection", suite_init, suite_clean);
 
