@@ -205,6 +205,7 @@ static enum sm_action compound(struct sm *s, uint64_t conn, const struct wire_ms
 	rq->call = &call->call;
 	rq->record_len = record_len;
 	check_cred(&call->call.cred, &rq->principal);
+	s->rq = rq; /* so that destroying its session mid-COMPOUND forgets it (sm_session_destroy) */
 	sm_compound(s, rq, &call->args, &res);
 	sm_limit_reply(rq, &res);
 	if (rq->replay) {
@@ -226,9 +227,56 @@ static enum sm_action compound(struct sm *s, uint64_t conn, const struct wire_ms
 	}
 	free(body);
 	nfs4_compound_res_free(&res);
+	s->rq = NULL;
 	free(rq);
 	s->stats.compounds++;
 	return act;
+}
+
+/*
+ * A COMPOUND for another minor version is answered MINOR_VERS_MISMATCH with zero results even
+ * when its operations would not decode: the minor version decides how they are read (RFC 8881
+ * s16.2.3, CMP-02). True, with the reply, when rec is such a COMPOUND.
+ */
+static bool other_minor_version(const uint8_t *rec, size_t len, uint32_t xid, uint8_t **reply,
+				size_t *reply_len, enum sm_action *act)
+{
+	struct xdr_dec d;
+	struct oncrpc_call c;
+	struct COMPOUND4res res = {.status = NFS4ERR_MINOR_VERS_MISMATCH};
+	uint32_t minor;
+	uint8_t *body;
+	size_t body_len;
+
+	xdr_dec_init(&d, rec, len, 0);
+	if (!oncrpc_call_decode(&d, &c) || !xdr_get_opaque(&d, "tag", UINT32_MAX, &res.tag) ||
+	    !xdr_get_u32(&d, "minorversion", &minor) || minor == 1)
+		return false;
+	body = encode_res(&res, &body_len);
+	if (!body) {
+		*act = accepted(xid, ONCRPC_SYSTEM_ERR, reply, reply_len);
+		return true;
+	}
+	struct wire_msg m = {.msg_type = ONCRPC_REPLY,
+			     .reply = {.xid = xid, .reply_stat = ONCRPC_MSG_ACCEPTED,
+				       .accept_stat = ONCRPC_SUCCESS},
+			     .body = {body, (uint32_t)body_len}};
+	*act = encode(&m, reply, reply_len);
+	free(body);
+	return true;
+}
+
+/* Arguments that do not decode: GARBAGE_ARGS (RPC-09), unless a COMPOUND's minor version
+ * already says MINOR_VERS_MISMATCH (CMP-02). */
+static enum sm_action undecodable_args(const uint8_t *rec, size_t len, const struct wire_msg *m,
+				       uint8_t **reply, size_t *reply_len)
+{
+	enum sm_action act;
+
+	if (m->call.proc == NFSPROC4_COMPOUND &&
+	    other_minor_version(rec, len, m->xid, reply, reply_len, &act))
+		return act;
+	return accepted(m->xid, ONCRPC_GARBAGE_ARGS, reply, reply_len);
 }
 
 static bool call_header_complete(const uint8_t *rec, size_t len)
@@ -273,7 +321,7 @@ enum sm_action sm_handle(struct sm *s, uint64_t conn, const uint8_t *rec, size_t
 	else if (m.call.proc != NFSPROC4_NULL && m.call.proc != NFSPROC4_COMPOUND)
 		act = accepted(m.xid, ONCRPC_PROC_UNAVAIL, reply, reply_len); /* RPC-08 */
 	else if (st != WIRE_OK && st != WIRE_ERR_UNSUPPORTED)
-		act = accepted(m.xid, ONCRPC_GARBAGE_ARGS, reply, reply_len); /* RPC-09 */
+		act = undecodable_args(rec, len, &m, reply, reply_len);
 	else if (m.call.proc == NFSPROC4_NULL)
 		act = accepted(m.xid, ONCRPC_SUCCESS, reply, reply_len); /* RPC-15 */
 	else

@@ -126,6 +126,15 @@ static void reply_for(const struct sm *s, const struct sm_client *c, struct EXCH
 	r->eir_server_scope = r->eir_server_owner.so_major_id; /* one server, one scope (s2.10.4) */
 }
 
+/* SP4_SSV: malformed parameters are INVAL; well-formed ones name ciphers this server, which has
+ * no SSV support, does not offer (s18.35.3, catalogue s17, EXID-18). */
+static uint32_t check_ssv(const struct ssv_sp_parms4 *p)
+{
+	if (p->ssp_hash_algs_count == 0 || p->ssp_encr_algs_count == 0 || p->ssp_window == 0)
+		return NFS4ERR_INVAL;
+	return NFS4ERR_ENCR_ALG_UNSUPP;
+}
+
 /* Arguments checked before any record is looked at (s18.35.3). */
 static uint32_t check_args(const struct EXCHANGE_ID4args *a)
 {
@@ -136,7 +145,7 @@ static uint32_t check_args(const struct EXCHANGE_ID4args *a)
 	if (a->eia_state_protect.spa_how == SP4_MACH_CRED)
 		return NFS4ERR_INVAL; /* no GSS here: catalogue s17 (EXID-16) */
 	if (a->eia_state_protect.spa_how == SP4_SSV)
-		return NFS4ERR_ENCR_ALG_UNSUPP; /* catalogue s17 (EXID-18) */
+		return check_ssv(&a->eia_state_protect.spa_ssv_parms);
 	return NFS4_OK;
 }
 
@@ -167,10 +176,11 @@ uint32_t sm_exchange_id(struct sm *s, struct sm_request *rq, const struct EXCHAN
 	if (a->eia_flags & EXCHGID4_FLAG_UPD_CONFIRMED_REC_A)
 		return update(s, a, &rq->principal, conf, r);
 	if (conf && !sm_principal_equal(&conf->principal, &rq->principal)) {
-		if (has_state(conf))
+		if (has_state(conf) && !sm_client_expired(s, conf))
 			return NFS4ERR_CLID_INUSE; /* case 3, old client active (EXID-23) */
-		/* case 3, no state: "equivalent to the New Owner ID case", the old record goes (EXID-22) */
-		sm_client_remove(s, conf);
+		/* case 3 with no state, or state whose lease expired: "equivalent to the New Owner
+		 * ID case", the old record and its sessions go (EXID-22) */
+		sm_client_destroy(s, conf, SM_BY_REAPER);
 		conf = NULL;
 	}
 	same_verifier = conf && !memcmp(conf->verifier, a->eia_clientowner.co_verifier,

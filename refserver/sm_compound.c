@@ -131,6 +131,20 @@ static size_t resop_size(const struct nfs_resop *r)
 	return e.len;
 }
 
+/* The reply's bytes before the first result: RPC header, status, tag, result count. */
+static size_t reply_head_size(uint32_t taglen)
+{
+	return RPC_REPLY_HEADER + 4 + 4 + ((taglen + 3u) & ~3u) + 4;
+}
+
+/* op, status, sessionid, sequenceid, slotid, highest, target, status_flags (s18.46.2) */
+#define SEQUENCE_RESOK_SIZE (4u + 4u + NFS4_SESSIONID_SIZE + 5u * 4u)
+
+size_t sm_sequence_reply_size(const struct COMPOUND4args *args)
+{
+	return reply_head_size(args->tag.len) + SEQUENCE_RESOK_SIZE;
+}
+
 /*
  * Results past ca_maxresponsesize end in NFS4ERR_REP_TOO_BIG on the op that crosses it, and past
  * ca_maxresponsesize_cached (with sa_cachethis) in NFS4ERR_REP_TOO_BIG_TO_CACHE (RFC 8881
@@ -139,7 +153,7 @@ static size_t resop_size(const struct nfs_resop *r)
 void sm_limit_reply(const struct sm_request *rq, struct COMPOUND4res *res)
 {
 	const struct sm_session *x = rq->session;
-	size_t size = RPC_REPLY_HEADER + 12 + ((res->tag.len + 3u) & ~3u);
+	size_t size = reply_head_size(res->tag.len);
 
 	if (!x || !rq->slot_begun)
 		return;
@@ -150,7 +164,7 @@ void sm_limit_reply(const struct sm_request *rq, struct COMPOUND4res *res)
 			err = NFS4ERR_REP_TOO_BIG;
 		else if (rq->cachethis && size > x->fore.ca_maxresponsesize_cached)
 			err = NFS4ERR_REP_TOO_BIG_TO_CACHE;
-		if (err && i > 0) { /* SEQUENCE's own result always fits: limits are >= 128 bytes */
+		if (err && i > 0) { /* SEQUENCE's own result was checked before it ran */
 			res->resarray[i].status = err;
 			res->resarray_len = i + 1;
 			res->status = err;

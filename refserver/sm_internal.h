@@ -126,6 +126,7 @@ struct sm {
 	struct sm_stats stats;
 	struct sm_log log;
 	struct sm_deferred *deferred; /* held replies, in arrival order */
+	struct sm_request *rq;        /* the COMPOUND being executed, NULL between records */
 	uint32_t next_stateid;
 };
 
@@ -137,6 +138,8 @@ uint64_t sm_now(const struct sm *s);
 /* sm_compound.c */
 void sm_compound(struct sm *s, struct sm_request *rq, const struct COMPOUND4args *args,
 		 struct COMPOUND4res *res);
+/* The size of a reply whose only result is SEQUENCE's resok: what no session limit may refuse. */
+size_t sm_sequence_reply_size(const struct COMPOUND4args *args);
 /* Cut the results at the session's reply size limits (call after sm_compound). */
 void sm_limit_reply(const struct sm_request *rq, struct COMPOUND4res *res);
 

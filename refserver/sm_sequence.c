@@ -60,6 +60,12 @@ static void replay(struct sm *s, struct sm_request *rq, const struct sm_session 
 	}
 }
 
+/* A SEQUENCE that succeeds renews its client's lease, a retry included (RFC 8881 s8.3, SES-04). */
+static void renew_lease(struct sm *s, struct sm_client *c)
+{
+	c->lease_expiry_ms = sm_now(s) + (uint64_t)s->limits.lease_seconds * 1000;
+}
+
 /* Every outcome but a new request: an error, the cached reply, or an uncached retry. */
 static uint32_t not_new(struct sm *s, struct sm_request *rq, const struct sm_session *x,
 			const struct SEQUENCE4args *a, enum seq_outcome outcome, const uint8_t *cached,
@@ -78,11 +84,13 @@ static uint32_t not_new(struct sm *s, struct sm_request *rq, const struct sm_ses
 		sm_logf(s, "false retry: slot %u seqid %u", a->sa_slotid, a->sa_sequenceid);
 		return NFS4ERR_SEQ_FALSE_RETRY; /* SES-31, SES-32 */
 	case SEQ_REPLAY:
+		renew_lease(s, x->client);
 		s->stats.replays_served++;
 		sm_logf(s, "replay served: slot %u seqid %u", a->sa_slotid, a->sa_sequenceid);
 		replay(s, rq, x, cached, cached_len); /* SES-25 */
 		return NFS4_OK;
 	case SEQ_RETRY_UNCACHED:
+		renew_lease(s, x->client);
 		s->stats.replays_served++;
 		rq->retry_uncached = true; /* SES-27 */
 		fill(s, x, a, r);
@@ -117,6 +125,11 @@ uint32_t sm_sequence(struct sm *s, struct sm_request *rq, const struct COMPOUND4
 		return NFS4ERR_TOO_MANY_OPS; /* CMP-12 */
 	if (rq->record_len > x->fore.ca_maxrequestsize)
 		return NFS4ERR_REQ_TOO_BIG; /* CMP-13 */
+	/* SEQUENCE's own reply must fit too (s2.10.6.4): a long tag, a tiny cached size. */
+	if (sm_sequence_reply_size(args) > x->fore.ca_maxresponsesize)
+		return NFS4ERR_REP_TOO_BIG; /* CMP-14 */
+	if (a->sa_cachethis && sm_sequence_reply_size(args) > x->fore.ca_maxresponsesize_cached)
+		return NFS4ERR_REP_TOO_BIG_TO_CACHE; /* CMP-15 */
 	if (!sm_session_bound(x, rq->conn))
 		sm_session_bind(s, x, rq->conn, CDFS4_FORE); /* SP4_NONE binds implicitly (SES-08) */
 	replay_key(rq, args, ops, &key);
@@ -136,7 +149,7 @@ uint32_t sm_sequence(struct sm *s, struct sm_request *rq, const struct COMPOUND4
 	rq->cachethis = a->sa_cachethis;
 	rq->slot_begun = true;
 	x->last_used_ms = sm_now(s);
-	x->client->lease_expiry_ms = x->last_used_ms + (uint64_t)s->limits.lease_seconds * 1000;
+	renew_lease(s, x->client); /* SES-04 */
 	fill(s, x, a, r);
 	return NFS4_OK;
 }

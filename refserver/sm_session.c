@@ -154,6 +154,10 @@ void sm_session_destroy(struct sm *s, struct sm_session *x, enum sm_destroy_reas
 		sm_logf(s, "session destroyed: client %016llx (%s)",
 			(unsigned long long)x->client->clientid, sm_destroy_reason_name(why));
 		observe_duration(s, x, why);
+		/* The COMPOUND running on x (a restarted client confirmed from its old session, say,
+		 * or DESTROY_SESSION of its own session) has no slot left to finish. */
+		if (s->rq && s->rq->session == x)
+			s->rq->session = NULL;
 		hash_remove(s, x);
 		*p = x->next;
 		x->client->nsessions--;
@@ -250,8 +254,6 @@ static uint32_t create(struct sm *s, struct sm_request *rq, struct sm_client *c,
 {
 	struct sm_session *x;
 
-	if (c->nsessions >= (c->capped ? c->session_cap : s->limits.max_sessions_per_client))
-		return NFS4ERR_NOSPC; /* no room for another reply cache (CS-15) */
 	negotiate(&s->limits, a, r);
 	x = calloc(1, sizeof(*x));
 	if (!x || !(x->conns = calloc(s->limits.max_conns_per_session, sizeof(*x->conns))) ||
@@ -283,22 +285,36 @@ static uint32_t create(struct sm *s, struct sm_request *rq, struct sm_client *c,
 	return NFS4_OK;
 }
 
-/* Phase 3: the first CREATE_SESSION confirms the record, from the principal that made it. */
-static uint32_t confirm(struct sm *s, struct sm_request *rq, struct sm_client *c)
+/* Phase 3: only the principal that made an unconfirmed record may confirm it (CS-13). */
+static uint32_t check_confirm(const struct sm_client *c, const struct sm_request *rq)
+{
+	if (c->confirmed)
+		return NFS4_OK; /* phase 3 is skipped: any principal may add a session (CS-14) */
+	return sm_principal_equal(&c->principal, &rq->principal) ? NFS4_OK : NFS4ERR_CLID_INUSE;
+}
+
+/* Phase 4's room check, made before phase 3 changes anything: a failed creation leaves the
+ * record unconfirmed and an earlier incarnation alive (s18.36.4, CS-12). */
+static uint32_t check_room(const struct sm *s, const struct sm_client *c)
+{
+	if (c->nsessions >= (c->capped ? c->session_cap : s->limits.max_sessions_per_client))
+		return NFS4ERR_NOSPC; /* no room for another reply cache (CS-15) */
+	return NFS4_OK;
+}
+
+/* Phase 3 proper: confirm the record; a restarted client's old incarnation goes now
+ * (s18.35.4 case 5, EXID-25). */
+static void confirm(struct sm *s, struct sm_client *c)
 {
 	struct sm_client *old;
 
 	if (c->confirmed)
-		return NFS4_OK; /* phase 3 is skipped: any principal may add a session (CS-14) */
-	if (!sm_principal_equal(&c->principal, &rq->principal))
-		return NFS4ERR_CLID_INUSE; /* CS-13 */
-	/* A restarted client (s18.35.4 case 5): the old incarnation's state goes now (EXID-25). */
+		return;
 	while ((old = sm_client_confirmed_owner(s, c)) != NULL)
 		sm_client_destroy(s, old, SM_BY_CLIENT_GONE);
 	c->confirmed = true;
 	s->stats.clients_unconfirmed--;
 	s->stats.clients_confirmed++;
-	return NFS4_OK;
 }
 
 uint32_t sm_create_session(struct sm *s, struct sm_request *rq,
@@ -321,9 +337,13 @@ uint32_t sm_create_session(struct sm *s, struct sm_request *rq,
 	case SLOT_NEW:
 		break;
 	}
-	st = confirm(s, rq, c);
+	st = check_confirm(c, rq);
 	if (st == NFS4_OK)
+		st = check_room(s, c);
+	if (st == NFS4_OK) {
+		confirm(s, c);
 		st = create(s, rq, c, a, r);
+	}
 	/* From phase 2 on, the result is this slot's cached reply (CS-11). */
 	c->cs_seqid = a->csa_sequence;
 	c->cs_used = true;
@@ -345,14 +365,14 @@ uint32_t sm_destroy_session(struct sm *s, struct sm_request *rq,
 		return NFS4ERR_BADSESSION; /* DS-01 */
 	if (rq->session == x && !last_op)
 		return NFS4ERR_NOT_ONLY_OP; /* the compound's own session: last op only (DS-06) */
-	if (!rq->session && !sm_session_bound(x, rq->conn))
-		return NFS4ERR_CONN_NOT_BOUND_TO_SESSION; /* catalogue s17 (DS-04) */
+	/* On a connection bound to x, whichever session the COMPOUND's SEQUENCE named (s18.37.3;
+	 * catalogue s17, DS-04); SEQUENCE of x itself has bound it already (SES-08). */
+	if (!sm_session_bound(x, rq->conn))
+		return NFS4ERR_CONN_NOT_BOUND_TO_SESSION;
 	/* Another request still executes on it (the delay hook): try again later (DS-12). */
 	if (sm_session_busy(x, rq->session == x ? rq->slot : UINT32_MAX))
 		return NFS4ERR_DELAY;
-	if (rq->session == x)
-		rq->session = NULL; /* its slot goes with it: nothing to finish */
-	sm_session_destroy(s, x, SM_BY_CLIENT);
+	sm_session_destroy(s, x, SM_BY_CLIENT); /* its slot goes with it: nothing to finish */
 	return NFS4_OK;
 }
 
@@ -367,6 +387,14 @@ static uint32_t dir_from_client(uint32_t d)
 	}
 }
 
+/* FORE_OR_BOTH accepts a connection already bound fore (alone or both), BACK_OR_BOTH one already
+ * bound back: rebinding it changes no channel. */
+static bool or_both_satisfied(uint32_t client_dir, uint32_t bound)
+{
+	return (client_dir == CDFC4_FORE_OR_BOTH && (bound & CDFS4_FORE)) ||
+	       (client_dir == CDFC4_BACK_OR_BOTH && (bound & CDFS4_BACK));
+}
+
 uint32_t sm_bind_conn(struct sm *s, struct sm_request *rq, const struct BIND_CONN_TO_SESSION4args *a,
 		      struct BIND_CONN_TO_SESSION4resok *r)
 {
@@ -379,7 +407,9 @@ uint32_t sm_bind_conn(struct sm *s, struct sm_request *rq, const struct BIND_CON
 	if (!dir)
 		return NFS4ERR_INVAL;
 	b = binding_of(x, rq->conn);
-	if (b && b->dir != dir)
+	if (b && or_both_satisfied(a->bctsa_dir, b->dir))
+		dir = b->dir; /* "the client will accept" the channel it already has (s18.34.3) */
+	else if (b && b->dir != dir)
 		return NFS4ERR_INVAL; /* already bound to other channels (BCTS-07, catalogue s17) */
 	if (!b && !sm_session_bind(s, x, rq->conn, dir))
 		return NFS4ERR_DELAY; /* the session's connection cap: try later */

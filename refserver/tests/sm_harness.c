@@ -373,6 +373,27 @@ void harness_open_session(struct sm *s, uint64_t conn, const char *owner, uint8_
 	CHECK_STATUS(harness_create(s, conn, &cs, sid, NULL), NFS4_OK);
 }
 
+struct channel_attrs4 harness_fore_default(void)
+{
+	return harness_create_session(0, 1, 4).u.create_session.csa_fore_chan_attrs;
+}
+
+void harness_open_session_fore(struct sm *s, uint64_t conn, const char *owner,
+			       const struct channel_attrs4 *fore, uint8_t sid[16],
+			       struct channel_attrs4 *granted)
+{
+	struct CREATE_SESSION4resok res;
+	struct nfs_argop cs;
+
+	memset(sid, 0, 16);
+	cs = harness_create_session(harness_new_client(s, conn, owner), 1, 4);
+	cs.u.create_session.csa_fore_chan_attrs = *fore;
+	memset(&res, 0, sizeof(res));
+	CHECK_STATUS(harness_create(s, conn, &cs, sid, &res), NFS4_OK);
+	if (granted)
+		*granted = res.csr_fore_chan_attrs;
+}
+
 uint32_t harness_seq(struct sm *s, uint64_t conn, const uint8_t sid[16], uint32_t slot,
 		     uint32_t seqid, struct SEQUENCE4resok *res)
 {
@@ -458,4 +479,19 @@ const char *harness_status_name(uint32_t status)
 	b = bufs[next++ % 4];
 	snprintf(b, sizeof(bufs[0]), "%u", status);
 	return b;
+}
+
+bool harness_check_status(uint32_t got, uint32_t want, const char *what, const char *file,
+			  unsigned line)
+{
+	return test_check(got == want, file, line, "%s: expected %s, got %s", what,
+			  harness_status_name(want), harness_status_name(got));
+}
+
+bool harness_check_u64(uint64_t got, uint64_t want, const char *what, const char *file,
+		       unsigned line)
+{
+	return test_check(got == want, file, line, "%s: expected %llu (0x%llx), got %llu (0x%llx)",
+			  what, (unsigned long long)want, (unsigned long long)want,
+			  (unsigned long long)got, (unsigned long long)got);
 }

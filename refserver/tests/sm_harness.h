@@ -3,10 +3,10 @@
  * RPC records in (any header, credential, tag or minor version), decoded replies out, and
  * builders for every op the reference server serves.
  *
- * The harness keeps no state between state machines except harness_now and harness_cred, which
- * harness_sm*() reset. Replies live in a struct harness_reply that owns the reply record, so the
- * opaque slices of the decoded reply (filehandles, tags, server owner) stay valid until
- * harness_reply_free().
+ * Its only state is harness_now and harness_cred, which harness_sm*() reset, and the record of
+ * the last harness_call(). Replies live in a struct harness_reply that owns the reply record, so
+ * the opaque slices of the decoded reply (filehandles, tags, server owner) stay valid until
+ * harness_reply_free(). Single-threaded, like the state machine.
  */
 #ifndef NFS41_REFSERVER_SM_HARNESS_H
 #define NFS41_REFSERVER_SM_HARNESS_H
@@ -141,6 +141,13 @@ uint32_t harness_create(struct sm *s, uint64_t conn, const struct nfs_argop *cs,
 /* EXCHANGE_ID(owner) + CREATE_SESSION (4 fore slots) on conn: the session id and client id. */
 void harness_open_session(struct sm *s, uint64_t conn, const char *owner, uint8_t sid[16],
 			  uint64_t *clientid);
+/* The fore channel harness_create_session asks for: {0, 65536, 65536, 4096, 8 ops, 4 slots}. */
+struct channel_attrs4 harness_fore_default(void);
+/* A new client (owner) and a session on conn asking for fore; the granted fore channel in
+ * *granted when granted is not NULL. A CU failure when either step fails. */
+void harness_open_session_fore(struct sm *s, uint64_t conn, const char *owner,
+			       const struct channel_attrs4 *fore, uint8_t sid[16],
+			       struct channel_attrs4 *granted);
 /* SEQUENCE alone: its status; its result in *res when res is not NULL and it succeeded. */
 uint32_t harness_seq(struct sm *s, uint64_t conn, const uint8_t sid[16], uint32_t slot,
 		     uint32_t seqid, struct SEQUENCE4resok *res);
@@ -162,14 +169,13 @@ uint32_t harness_conn_dir(const struct sm *s, const uint8_t sid[16], uint64_t co
 /* "NFS4ERR_BADSESSION" or the number; up to four results may be live at once. */
 const char *harness_status_name(uint32_t status);
 
-/* A status against the expected one, both named in the failure message. */
-#define CHECK_STATUS(got, want)                                                             \
-	CHECK((uint32_t)(got) == (uint32_t)(want), "%s: expected %s, got %s", #got,          \
-	      harness_status_name(want), harness_status_name(got))
-/* Two unsigned values, both printed on failure. */
-#define CHECK_U64(got, want)                                                                \
-	CHECK((uint64_t)(got) == (uint64_t)(want), "%s: expected %llu (0x%llx), got %llu (0x%llx)", \
-	      #got, (unsigned long long)(want), (unsigned long long)(want),                    \
-	      (unsigned long long)(got), (unsigned long long)(got))
+/* A status against the expected one, both named in a failure; got is evaluated once. */
+bool harness_check_status(uint32_t got, uint32_t want, const char *what, const char *file,
+			  unsigned line);
+#define CHECK_STATUS(got, want) harness_check_status((got), (want), #got, __FILE__, __LINE__)
+/* Two unsigned values, both printed on failure; got is evaluated once. */
+bool harness_check_u64(uint64_t got, uint64_t want, const char *what, const char *file,
+		       unsigned line);
+#define CHECK_U64(got, want) harness_check_u64((got), (want), #got, __FILE__, __LINE__)
 
 #endif
