@@ -913,7 +913,7 @@ int admin_listen(struct admin *a, char *err, size_t errlen)
 {
 	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD;
 
-	if (a->o.port == 0) {
+	if (a->o.port == 0 && !a->o.any_port) {
 		errf(err, errlen, "admin port 0: the admin API is off");
 		return -1;
 	}
@@ -932,8 +932,15 @@ int admin_listen(struct admin *a, char *err, size_t errlen)
 		     (unsigned)a->o.port);
 		return -1;
 	}
+	if (a->o.port == 0) {
+		const union MHD_DaemonInfo *info =
+			MHD_get_daemon_info(a->daemon, MHD_DAEMON_INFO_BIND_PORT);
+		a->o.port = info ? info->port : 0;
+	}
 	return 0;
 }
+
+uint16_t admin_port(const struct admin *a) { return a->o.port; }
 
 void admin_free(struct admin *a)
 {

@@ -37,7 +37,8 @@
 
 struct admin_opts {
 	const char *listen_addr;     /* numeric IPv4 address; NULL: 127.0.0.1 */
-	uint16_t port;               /* the admin port (must not be 0 for admin_listen) */
+	uint16_t port;               /* the admin port (must not be 0 for admin_listen ...) */
+	bool any_port;               /* ... unless this is set: pick a free one (admin_port()) */
 	const char *token_file;      /* NULL or "": no token, state changes refused (403) */
 	bool test_hooks;             /* serve /api/v1/hooks/... */
 	struct sm *sm;
@@ -53,6 +54,8 @@ struct admin;
  */
 struct admin *admin_new(const struct admin_opts *o, char *err, size_t errlen);
 /* Start serving HTTP on listen_addr:port (an internal polling thread). 0, or -1 with err set. */
+/* The port admin_listen() bound (the one picked with any_port). */
+uint16_t admin_port(const struct admin *a);
 int admin_listen(struct admin *a, char *err, size_t errlen);
 /* Stop the HTTP thread (if started) and free a. NULL is fine. */
 void admin_free(struct admin *a);

@@ -12,7 +12,7 @@
 #define KiB 1024ull
 #define MiB (1024ull * 1024ull)
 
-enum kind { K_U32, K_U64, K_ADDR, K_PATH, K_BOOL, K_LEVEL };
+enum kind { K_U32, K_U64, K_ADDR, K_PATH, K_BOOL, K_LEVEL, K_PORT_AUTO };
 
 struct key {
 	const char *name;
@@ -30,7 +30,7 @@ struct key {
 static const struct key keys[] = {
 	OTHER(K_ADDR, listen, "numeric IPv4 or IPv6 address to listen on"),
 	U32(port, 0, 65535, "NFS port; 0 picks a free one"),
-	U32(admin_port, 0, 65535, "HTTP admin API port; 0 turns it off"),
+	NUM(K_PORT_AUTO, admin_port, 0, 65535, "HTTP admin API port; 0 turns it off; auto picks a free one"),
 	OTHER(K_ADDR, admin_listen, "numeric IPv4 or IPv6 address of the admin API"),
 	U32(lease_seconds, 1, 3600, "lease period in seconds (RFC 8881 s8.3); tests go down to 1"),
 	U32(max_clients, 1, 1000000, "client records, confirmed or not"),
@@ -201,9 +201,15 @@ static int set_key(struct refd_config *c, const struct key *k, const char *v, ch
 	uint64_t x = 0;
 
 	switch (k->kind) {
+	case K_PORT_AUTO:
 	case K_U32:
-		if (parse_number(k, v, &x, err, n) != 0)
+		if (k->kind == K_PORT_AUTO && strcmp(v, "auto") == 0)
+			x = REFD_PORT_AUTO;
+		else if (parse_number(k, v, &x, err, n) != 0) {
+			if (k->kind == K_PORT_AUTO)
+				msgf(err, n, "'%s' is neither a port number nor auto", v);
 			return -1;
+		}
 		*(uint32_t *)(void *)field = (uint32_t)x;
 		return 0;
 	case K_U64:
@@ -326,7 +332,7 @@ int refd_config_validate(const struct refd_config *c, char *err, size_t errlen)
 	    exceeds("max_response_size", c->max_response_size, "max_record_size",
 		    c->max_record_size, err, errlen))
 		return -1;
-	if (c->admin_port != 0 && c->admin_port == c->port) {
+	if (c->admin_port != 0 && c->admin_port != REFD_PORT_AUTO && c->admin_port == c->port) {
 		msgf(err, errlen, "admin_port (%" PRIu32 ") equals port", c->admin_port);
 		return -1;
 	}
@@ -475,8 +481,12 @@ static void print_value(FILE *out, const struct refd_config *c, const struct key
 	const char *field = (const char *)c + k->off;
 
 	switch (k->kind) {
+	case K_PORT_AUTO:
 	case K_U32:
-		fprintf(out, "%" PRIu32, *(const uint32_t *)(const void *)field);
+		if (k->kind == K_PORT_AUTO && *(const uint32_t *)(const void *)field == REFD_PORT_AUTO)
+			fputs("auto", out);
+		else
+			fprintf(out, "%" PRIu32, *(const uint32_t *)(const void *)field);
 		break;
 	case K_U64:
 		fprintf(out, "%" PRIu64, *(const uint64_t *)(const void *)field);

@@ -25,11 +25,12 @@ enum refd_log_level { REFD_LOG_ERROR, REFD_LOG_WARN, REFD_LOG_INFO, REFD_LOG_DEB
 
 #define REFD_ADDR_MAX 64
 #define REFD_PATH_MAX 256
+#define REFD_PORT_AUTO 65536u /* admin_port "auto" */
 
 struct refd_config {
 	char listen[REFD_ADDR_MAX];        /* numeric IPv4 or IPv6 address */
 	uint32_t port;                     /* 0: pick a free port */
-	uint32_t admin_port;               /* HTTP admin API; 0: off */
+	uint32_t admin_port;               /* HTTP admin API; 0: off; REFD_PORT_AUTO: a free one */
 	char admin_listen[REFD_ADDR_MAX];  /* its numeric IPv4 or IPv6 address */
 	uint32_t lease_seconds;            /* RFC 8881 s8.3 lease period (fattr4_lease_time) */
 	uint32_t max_clients;              /* client records, confirmed or not */

@@ -113,7 +113,9 @@ static void limits_from_config(const struct refd_config *c, struct sm_limits *l)
 /* The admin API and /metrics on 127.0.0.1:admin_port (admin.h), when the port is not 0. */
 static int start_admin(struct refd *r)
 {
-	struct admin_opts ao = {.listen_addr = r->cfg.admin_listen, .port = (uint16_t)r->cfg.admin_port,
+	bool any = r->cfg.admin_port == REFD_PORT_AUTO;
+	struct admin_opts ao = {.listen_addr = r->cfg.admin_listen,
+				.port = any ? 0 : (uint16_t)r->cfg.admin_port, .any_port = any,
 				.token_file = r->cfg.admin_token_file,
 				.test_hooks = r->cfg.test_hooks, .sm = r->sm, .lock = &r->lock,
 				.tstats = &r->tstats};
@@ -126,10 +128,10 @@ static int start_admin(struct refd *r)
 		fprintf(stderr, "nfs41refd: %s\n", err);
 		return -1;
 	}
-	printf("admin_port=%u\n", (unsigned)r->cfg.admin_port);
+	printf("admin_port=%u\n", (unsigned)admin_port(r->admin));
 	fflush(stdout);
 	fprintf(stderr, "nfs41refd: admin API on %s port %u%s%s\n", r->cfg.admin_listen,
-		(unsigned)r->cfg.admin_port,
+		(unsigned)admin_port(r->admin),
 		r->cfg.admin_token_file[0] ? "" : " (read-only: no admin_token_file)",
 		r->cfg.test_hooks ? ", test hooks ON" : "");
 	return 0;

@@ -35,19 +35,6 @@ pass() { echo "admin_e2e: ok: $*"; }
 command -v script >/dev/null || fail "script(1) (util-linux) not found"
 command -v "$promtool" >/dev/null || fail "promtool ($promtool) not found: install the Debian package prometheus"
 
-# A port nobody listens on now (bash /dev/tcp: connection refused means free).
-free_port() {
-	local p
-	for _ in $(seq 1 50); do
-		p=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return 0
-		fi
-	done
-	return 1
-}
-
 # HTTP over bash /dev/tcp (curl may be absent): http METHOD PATH [AUTH] -> "STATUS\nBODY"
 http() {
 	local method=$1 path=$2 auth=${3:-} line status
@@ -67,22 +54,17 @@ http() {
 echo "s3cret-$RANDOM-$RANDOM" >"$work/token"
 printf 'wrong-token\n' >"$work/wrong"
 
-# Start nfs41refd; retry on an admin port someone grabbed meanwhile.
-for attempt in 1 2 3 4 5; do
-	admin_port=$(free_port) || fail "no free port"
-	"$refd" --port 0 --admin-port "$admin_port" --set "admin_token_file=$work/token" \
-		--set test_hooks=true >"$work/refd.out" 2>"$work/refd.err" &
-	refd_pid=$!
-	for _ in $(seq 1 100); do
-		grep -q '^admin_port=' "$work/refd.out" 2>/dev/null && break
-		kill -0 "$refd_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	grep -q '^admin_port=' "$work/refd.out" && break
-	wait "$refd_pid" 2>/dev/null || true
-	refd_pid=
-	[[ $attempt == 5 ]] && fail "nfs41refd did not start"
+# Start nfs41refd with its admin API on a port it picks (admin_port=N on stdout).
+"$refd" --port 0 --admin-port auto --set "admin_token_file=$work/token" \
+	--set test_hooks=true >"$work/refd.out" 2>"$work/refd.err" &
+refd_pid=$!
+for _ in $(seq 1 100); do
+	grep -q '^admin_port=' "$work/refd.out" 2>/dev/null && break
+	kill -0 "$refd_pid" 2>/dev/null || break
+	sleep 0.1
 done
+grep -q '^admin_port=' "$work/refd.out" || fail "nfs41refd did not start: $(cat "$work/refd.err")"
+admin_port=$(sed -n 's/^admin_port=//p' "$work/refd.out")
 nfs_port=$(sed -n 's/^port=//p' "$work/refd.out")
 pass "nfs41refd pid $refd_pid, nfs port $nfs_port, admin port $admin_port"
 ctl() { "$ctl" --admin "127.0.0.1:$admin_port" "$@"; }

@@ -120,6 +120,11 @@ static void test_file_errors(void)
 		{"port = +1\n", "t.conf:1: port: '+1' is not a number"},
 		{"port = 12x\n", "t.conf:1: port: '12x' is not a number"},
 		{"port = 0x10\n", "t.conf:1: port: '0x10' is not a number"},
+		{"port = auto\n", "t.conf:1: port: 'auto' is not a number"},
+		{"admin_port = automatic\n",
+		 "t.conf:1: admin_port: 'automatic' is neither a port number nor auto"},
+		{"admin_listen = localhost\n",
+		 "t.conf:1: admin_listen: 'localhost' is not a numeric IPv4 or IPv6 address"},
 		{"port = 65536\n", "t.conf:1: port: 65536 is out of range (0 to 65535)"},
 		{"lease_seconds = 0\n", "t.conf:1: lease_seconds: 0 is out of range (1 to 3600)"},
 		{"max_back_ops = 1\n", "t.conf:1: max_back_ops: 1 is out of range (2 to 64)"},
@@ -243,6 +248,12 @@ static void test_flags_override(void)
 	CHECK(strcmp(c.listen, "::1") == 0, "--listen=: %s", c.listen);
 	CHECK(a.print_config && !a.help && a.config_path && strcmp(a.config_path, path) == 0,
 	      "args");
+	{
+		char *args[] = {"--admin-port", "auto", "--set", "admin_listen=::1", NULL};
+		CHECK(run_args(&c, &a, err, sizeof(err), args) == 0, "args: %s", err);
+		CHECK(c.admin_port == REFD_PORT_AUTO, "--admin-port auto: %u", c.admin_port);
+		CHECK(strcmp(c.admin_listen, "::1") == 0, "admin_listen: %s", c.admin_listen);
+	}
 	{
 		char *args[] = {"--config=" "/nonexistent/x", NULL};
 		CHECK(run_args(&c, &a, err, sizeof(err), args) == -1 &&
