@@ -4,7 +4,8 @@
 set -euo pipefail
 refd=$1 bench=$2
 out=$(mktemp -d)
-"$refd" --port 0 --lease 300 --set max_clients=20000 >"$out/port" 2>"$out/log" &
+# 10k sessions x 64 slots x 8 KiB cached replies: reserve room for all (a reservation, not RSS).
+"$refd" --port 0 --lease 300 --set max_clients=20000 --set reply_cache_bytes=8589934592 >"$out/port" 2>"$out/log" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$out"' EXIT
 for _ in $(seq 100); do port=$(sed -n 's/^port=//p' "$out/port"); [[ -n $port ]] && break; sleep 0.05; done

@@ -61,6 +61,7 @@ struct sm_session {
 	uint32_t nconns;
 	uint64_t created_ms, last_used_ms;
 	bool had_back;   /* a back-channel connection was bound once (SES-41) */
+	uint64_t cache_reserve; /* slots x ca_maxresponsesize_cached, held in sm.cache_reserved */
 	/* Test hooks (catalogue s17). dead: the server "restarted" keeping this session: retries
 	 * are served from the cache, new requests get NFS4ERR_DEADSESSION (s2.10.6.5, SES-37).
 	 * bc_fault: SEQ4_STATUS_BACKCHANNEL_FAULT from now on (SEQ-16). delay_ms: the next new
@@ -127,6 +128,9 @@ struct sm {
 	struct sm_log log;
 	struct sm_deferred *deferred; /* held replies, in arrival order */
 	struct sm_request *rq;        /* the COMPOUND being executed, NULL between records */
+	/* Reply-cache bytes promised to sessions: every slot can cache a reply of its session's
+	 * ca_maxresponsesize_cached, so a cachethis reply is never refused for room (SES-25). */
+	uint64_t cache_reserved;
 	uint32_t next_stateid;
 };
 

@@ -160,11 +160,12 @@ void sm_slot_finish(struct sm *s, struct sm_session *x, uint32_t slot, bool cach
 	struct slot_table *t = &x->slots;
 	size_t before = slot_table_cached_bytes(t);
 	/*
-	 * A reply that does not fit the session's cached size or the server-wide cap is kept as
-	 * "executed, not cached": a retry then gets RETRY_UNCACHED_REP, never a second execution.
+	 * Room was reserved for every slot at CREATE_SESSION (fit_reply_cache), and sm_limit_reply
+	 * answered REP_TOO_BIG_TO_CACHE to what exceeds the slot's share, so a cachethis reply
+	 * fits (SES-25). Should it not (no memory), it is kept as "executed, not cached": a retry
+	 * then gets RETRY_UNCACHED_REP, never a second execution.
 	 */
-	bool cache = cachethis && slot_table_fits_cache(t, len) &&
-		     s->stats.reply_cache_bytes + len <= s->limits.reply_cache_cap;
+	bool cache = cachethis && slot_table_fits_cache(t, len);
 
 	if (slot_table_finish(t, slot, res, len, cache) == SLOT_FINISH_NOMEM)
 		slot_table_finish(t, slot, res, len, false);

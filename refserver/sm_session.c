@@ -162,6 +162,7 @@ void sm_session_destroy(struct sm *s, struct sm_session *x, enum sm_destroy_reas
 		*p = x->next;
 		x->client->nsessions--;
 		s->stats.reply_cache_bytes -= slot_table_cached_bytes(&x->slots);
+		s->cache_reserved -= x->cache_reserve;
 		slot_table_free(&x->slots);
 		free(x->conns);
 		free(x);
@@ -248,13 +249,17 @@ static void new_sessionid(struct sm *s, uint8_t id[NFS4_SESSIONID_SIZE])
 	}
 }
 
+static uint64_t reply_cache_need(const struct channel_attrs4 *fore)
+{
+	return (uint64_t)fore->ca_maxrequests * fore->ca_maxresponsesize_cached;
+}
+
 /* Phase 4: the session itself; its connection is bound (SES-07). */
 static uint32_t create(struct sm *s, struct sm_request *rq, struct sm_client *c,
 		       const struct CREATE_SESSION4args *a, struct CREATE_SESSION4resok *r)
 {
 	struct sm_session *x;
 
-	negotiate(&s->limits, a, r);
 	x = calloc(1, sizeof(*x));
 	if (!x || !(x->conns = calloc(s->limits.max_conns_per_session, sizeof(*x->conns))) ||
 	    !slot_table_init(&x->slots, r->csr_fore_chan_attrs.ca_maxrequests,
@@ -268,6 +273,8 @@ static uint32_t create(struct sm *s, struct sm_request *rq, struct sm_client *c,
 	memcpy(r->csr_sessionid, x->id, NFS4_SESSIONID_SIZE);
 	r->csr_sequence = a->csa_sequence; /* CS-03 */
 	x->client = c;
+	x->cache_reserve = reply_cache_need(&r->csr_fore_chan_attrs);
+	s->cache_reserved += x->cache_reserve;
 	x->fore = r->csr_fore_chan_attrs;
 	x->back = r->csr_back_chan_attrs;
 	x->flags = r->csr_flags;
@@ -299,6 +306,24 @@ static uint32_t check_room(const struct sm *s, const struct sm_client *c)
 {
 	if (c->nsessions >= (c->capped ? c->session_cap : s->limits.max_sessions_per_client))
 		return NFS4ERR_NOSPC; /* no room for another reply cache (CS-15) */
+	return NFS4_OK;
+}
+
+/*
+ * Room for the session's reply cache within reply_cache_bytes: fewer slots when the whole table
+ * does not fit (lowering a value is the server's right, s18.36.3), NOSPC when not even one slot
+ * does (s18.36.4 phase 4, CS-15).
+ */
+static uint32_t fit_reply_cache(const struct sm *s, struct channel_attrs4 *fore)
+{
+	uint64_t room = s->limits.reply_cache_cap - s->cache_reserved;
+	uint64_t per_slot = fore->ca_maxresponsesize_cached;
+
+	if (per_slot == 0 || reply_cache_need(fore) <= room)
+		return NFS4_OK;
+	if (room / per_slot == 0)
+		return NFS4ERR_NOSPC;
+	fore->ca_maxrequests = (uint32_t)(room / per_slot);
 	return NFS4_OK;
 }
 
@@ -340,6 +365,10 @@ uint32_t sm_create_session(struct sm *s, struct sm_request *rq,
 	st = check_confirm(c, rq);
 	if (st == NFS4_OK)
 		st = check_room(s, c);
+	if (st == NFS4_OK) {
+		negotiate(&s->limits, a, r);
+		st = fit_reply_cache(s, &r->csr_fore_chan_attrs);
+	}
 	if (st == NFS4_OK) {
 		confirm(s, c);
 		st = create(s, rq, c, a, r);

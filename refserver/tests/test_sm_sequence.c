@@ -877,27 +877,42 @@ static void test_cb_path_down(void)
 	sm_free(s);
 }
 
-/* A server-wide cap on cached bytes: a reply past it is kept "executed, not cached". */
+/*
+ * The server-wide cap on reply-cache bytes is applied when a session is made (each slot holds
+ * room for one reply of ca_maxresponsesize_cached): fewer slots when the table does not fit,
+ * NOSPC when not one slot does; a cachethis reply is then always cached (SES-25, CS-15).
+ */
 static void test_reply_cache_cap(void)
 {
 	struct sm_limits l;
 	struct sm *s;
-	uint8_t sid[16];
-	uint64_t cid;
-	struct nfs_argop ops[2];
-	struct sm_stats st;
+	uint8_t sid[16], sid2[16];
+	uint64_t cid, cid2;
+	struct nfs_argop ops[2], cs;
+	struct sm_session_info info;
+	struct harness_reply r1, r2;
 
 	sm_limits_default(&l);
-	l.reply_cache_cap = 1;
+	l.reply_cache_cap = 10000; /* room for two 4096-byte slots */
 	s = harness_sm_limits(&l);
-	harness_open_session(s, 1, "cap", sid, &cid);
+	harness_open_session(s, 1, "cap", sid, &cid); /* asks for 4 slots of 4096 cached bytes */
+	REQUIRE(sm_list_sessions(s, cid, &info, 1) == 1);
+	CHECK_U64(info.fore_slots, 2); /* lowered, never raised (CS-20) */
 	ops[0] = harness_sequence(sid, 0, 1, true);
 	ops[1] = harness_exchange_id("cap-new", 0);
-	CHECK_STATUS(harness_status(s, 1, ops, 2), NFS4_OK);
-	sm_stats(s, &st);
-	CHECK_U64(st.reply_cache_bytes, 0);
-	CHECK_STATUS(harness_status(s, 1, ops, 2), NFS4ERR_RETRY_UNCACHED_REP);
+	harness_compound(s, 1, ops, 2, &r1);
+	harness_compound(s, 1, ops, 2, &r2);
+	CHECK_STATUS(harness_reply_status(&r2), NFS4_OK); /* SES-25: served from the cache */
+	CHECK(r1.len == r2.len && memcmp(r1.raw, r2.raw, r1.len) == 0, "replay differs");
 	CHECK_U64(harness_nclients(s), 2); /* SES-24: never executed twice */
+	harness_reply_free(&r1);
+	harness_reply_free(&r2);
+	cid2 = harness_new_client(s, 1, "cap-2");
+	cs = harness_create_session(cid2, 1, 4);
+	CHECK_STATUS(harness_status(s, 1, &cs, 1), NFS4ERR_NOSPC); /* CS-15: no room left */
+	CHECK_U64(sm_admin_destroy_session(s, cid, sid), 0);
+	cs = harness_create_session(cid2, 2, 4);
+	CHECK_STATUS(harness_create(s, 1, &cs, sid2, NULL), NFS4_OK); /* the room came back */
 	sm_free(s);
 }
 
