@@ -55,7 +55,7 @@ static uint64_t ops_digest(const uint32_t *ops, uint32_t nops)
 }
 
 /* Insertion sort: at most SLOT_CRED_MAX_GIDS entries. */
-static void sort_gids(uint32_t *gids, uint32_t n)
+void slot_sort_gids(uint32_t *gids, uint32_t n)
 {
 	for (uint32_t i = 1; i < n; i++) {
 		uint32_t g = gids[i], j = i;
@@ -79,7 +79,7 @@ static void cred_normalise(struct slot_cred *out, const struct slot_cred *in)
 	out->gid = in->gid;
 	out->ngids = n;
 	memcpy(out->gids, in->gids, n * sizeof(out->gids[0]));
-	sort_gids(out->gids, n);
+	slot_sort_gids(out->gids, n);
 }
 
 static void key_from_request(struct slot_key *out, const struct replay_key *in)

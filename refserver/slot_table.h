@@ -59,6 +59,9 @@ enum slot_verdict {
  */
 enum slot_verdict slot_check_seqid(uint32_t slot_seqid, bool slot_used, uint32_t req_seqid);
 
+/* Sort AUTH_SYS supplementary gids: credentials compare them as a set, whatever their order. */
+void slot_sort_gids(uint32_t *gids, uint32_t n);
+
 /* ---- the replay key: what must match for a retry to be a true retry ---- */
 
 /*

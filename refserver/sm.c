@@ -162,6 +162,7 @@ static uint32_t check_cred(const struct oncrpc_auth *cred, struct sm_principal *
 		p->gid = sys->gid;
 		p->ngids = sys->ngids;
 		memcpy(p->gids, sys->gids, sizeof(p->gids));
+		slot_sort_gids(p->gids, p->ngids); /* equal principals whatever the gid order */
 		return ONCRPC_AUTH_OK;
 	case ONCRPC_RPCSEC_GSS: /* no GSS contexts exist here (RFC 2203 s5.3.3.3) */
 		return ONCRPC_RPCSEC_GSS_CREDPROBLEM;

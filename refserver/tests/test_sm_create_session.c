@@ -256,12 +256,28 @@ static void test_principals(void)
 	cs = harness_create_session(cid, 2, 4);
 	CHECK_STATUS(cs_send(s, 1, &cs).status, NFS4ERR_CLID_INUSE); /* CS-13: another flavor */
 	harness_as(1000);
+	harness_cred.gids[0] = 7;
+	harness_cred.ngids = 1;
 	cs = harness_create_session(cid, 3, 4);
-	CHECK_STATUS(cs_send(s, 1, &cs).status, NFS4_OK); /* CS-12 */
-	harness_as(1001);
+	CHECK_STATUS(cs_send(s, 1, &cs).status, NFS4ERR_CLID_INUSE); /* CS-13: other gids */
+	harness_as(1000);
 	cs = harness_create_session(cid, 4, 4);
+	CHECK_STATUS(cs_send(s, 1, &cs).status, NFS4_OK); /* CS-12 */
+	{ /* the same supplementary gids in another order are the same principal (catalogue s17) */
+		uint64_t cid2;
+		harness_cred = (struct harness_cred){.flavor = ONCRPC_AUTH_SYS, .uid = 5, .gid = 5,
+						     .ngids = 2, .gids = {20, 10}};
+		cid2 = harness_new_client(s, 1, "cs-gid-order");
+		harness_cred.gids[0] = 10;
+		harness_cred.gids[1] = 20;
+		cs = harness_create_session(cid2, 1, 4);
+		CHECK_STATUS(cs_send(s, 1, &cs).status, NFS4_OK); /* CS-13 */
+		harness_as(1000);
+	}
+	harness_as(1001);
+	cs = harness_create_session(cid, 5, 4);
 	CHECK_STATUS(cs_send(s, 1, &cs).status, NFS4_OK); /* CS-14 */
-	CHECK_U64(harness_nsessions(s), 2);
+	CHECK_U64(harness_nsessions(s), 3);
 	sm_free(s);
 }
 
