@@ -81,7 +81,14 @@ static uint32_t run_op(struct sm *s, struct sm_request *rq, const struct COMPOUN
 	case OP_RECLAIM_COMPLETE:
 		return sm_reclaim_complete(rq, &a->u.reclaim_complete);
 	case OP_PUTROOTFH:
+	case OP_PUTPUBFH:
 		return sm_putrootfh(rq);
+	case OP_LOOKUPP:
+		return sm_lookupp(rq);
+	case OP_SAVEFH:
+		return sm_savefh(rq);
+	case OP_RESTOREFH:
+		return sm_restorefh(rq);
 	case OP_PUTFH:
 		return sm_putfh(rq, &a->u.putfh);
 	case OP_GETFH:

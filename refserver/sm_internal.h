@@ -100,6 +100,8 @@ struct sm_request {
 	size_t record_len;       /* the request's size, for ca_maxrequestsize (s18.36.3) */
 	bool has_fh;             /* current filehandle (pseudo-root) */
 	uint32_t fh;             /* pseudo-root node index */
+	bool has_saved_fh;       /* SAVEFH */
+	uint32_t saved_fh;
 	struct sm_session *session; /* the SEQUENCE's session; NULL once destroyed */
 	uint32_t slot;           /* the SEQUENCE's slot, to finish with the reply */
 	bool cachethis;
@@ -202,6 +204,9 @@ uint32_t sm_putrootfh(struct sm_request *rq);
 uint32_t sm_putfh(struct sm_request *rq, const struct PUTFH4args *a);
 uint32_t sm_getfh(struct sm_request *rq, struct GETFH4resok *r);
 uint32_t sm_lookup(struct sm_request *rq, const struct LOOKUP4args *a);
+uint32_t sm_lookupp(struct sm_request *rq);
+uint32_t sm_savefh(struct sm_request *rq);
+uint32_t sm_restorefh(struct sm_request *rq);
 uint32_t sm_getattr(struct sm *s, struct sm_request *rq, const struct GETATTR4args *a,
 		    struct GETATTR4resok *r);
 

@@ -1,7 +1,8 @@
 /*
  * sm_pseudofs.c - a tiny read-only pseudo-root: "/" holding the directory "export" and the
- * file "README". Enough for PUTROOTFH, PUTFH, GETFH, LOOKUP and GETATTR (RFC 8881 s5.6
- * REQUIRED attributes plus lease_time, mode, numlinks, fileid).
+ * file "README". Enough for PUTROOTFH (and PUTPUBFH: the public filehandle is the root), PUTFH,
+ * GETFH, LOOKUP, LOOKUPP, SAVEFH, RESTOREFH and GETATTR (RFC 8881 s5.6 REQUIRED attributes plus
+ * lease_time, mode, numlinks, fileid).
  */
 #include "sm_internal.h"
 
@@ -88,6 +89,38 @@ uint32_t sm_lookup(struct sm_request *rq, const struct LOOKUP4args *a)
 		}
 	}
 	return NFS4ERR_NOENT;
+}
+
+/* LOOKUPP (RFC 8881 s18.14.3): the parent directory; the root has none (NOENT). */
+uint32_t sm_lookupp(struct sm_request *rq)
+{
+	if (!rq->has_fh)
+		return NFS4ERR_NOFILEHANDLE;
+	if (nodes[rq->fh].type != NF4DIR)
+		return NFS4ERR_NOTDIR;
+	if (rq->fh == 0)
+		return NFS4ERR_NOENT;
+	rq->fh = nodes[rq->fh].parent;
+	return NFS4_OK;
+}
+
+/* SAVEFH / RESTOREFH (s18.31.3, s18.27.3): no saved filehandle yet is NOFILEHANDLE. */
+uint32_t sm_savefh(struct sm_request *rq)
+{
+	if (!rq->has_fh)
+		return NFS4ERR_NOFILEHANDLE;
+	rq->has_saved_fh = true;
+	rq->saved_fh = rq->fh;
+	return NFS4_OK;
+}
+
+uint32_t sm_restorefh(struct sm_request *rq)
+{
+	if (!rq->has_saved_fh)
+		return NFS4ERR_NOFILEHANDLE;
+	rq->has_fh = true;
+	rq->fh = rq->saved_fh;
+	return NFS4_OK;
 }
 
 static void supported(struct bitmap4 *b)

@@ -1,6 +1,6 @@
 /*
  * test_sm_pseudofs.c - the read-only pseudo-root: "/" with the directory "export" and the file
- * "README"; PUTROOTFH, PUTFH, GETFH, LOOKUP and GETATTR inside a session (RFC 8881 s18.7,
+ * "README"; PUTROOTFH, PUTPUBFH, PUTFH, GETFH, LOOKUP, LOOKUPP, SAVEFH, RESTOREFH and GETATTR
  * s18.8, s18.15, s18.19, s18.21, s5.6).
  */
 #include <CUnit/CUnit.h>
@@ -249,6 +249,48 @@ static void test_getattr_values(void)
 	sm_free(f.s);
 }
 
+/* LOOKUPP, PUTPUBFH, SAVEFH and RESTOREFH move the current filehandle around the tree
+ * (RFC 8881 s18.14.3, s18.20.3, s18.31.3, s18.27.3). */
+static void test_lookupp_savefh_restorefh(void)
+{
+	struct fs f;
+	uint8_t root[NFS4_FHSIZE], fh[NFS4_FHSIZE];
+	uint32_t rootlen, len;
+	struct nfs_argop ops[6];
+
+	fs_open(&f);
+	ops[0] = harness_op(OP_PUTROOTFH);
+	rootlen = fs_getfh(&f, ops, 1, root);
+	REQUIRE(rootlen > 0);
+	ops[0] = harness_op(OP_PUTPUBFH); /* the public filehandle is the root here */
+	len = fs_getfh(&f, ops, 1, fh);
+	CHECK(len == rootlen && !memcmp(fh, root, len), "PUTPUBFH is not the root");
+	ops[0] = harness_op(OP_PUTROOTFH);
+	ops[1] = harness_lookup("export");
+	ops[2] = harness_op(OP_LOOKUPP);
+	len = fs_getfh(&f, ops, 3, fh);
+	CHECK(len == rootlen && !memcmp(fh, root, len), "LOOKUPP of export is not the root");
+	CHECK_STATUS(fs_status(&f, ops, 1), NFS4_OK);
+	ops[1] = harness_op(OP_LOOKUPP);
+	CHECK_STATUS(fs_status(&f, ops, 2), NFS4ERR_NOENT); /* the root has no parent */
+	ops[1] = harness_lookup("README");
+	ops[2] = harness_op(OP_LOOKUPP);
+	CHECK_STATUS(fs_status(&f, ops, 3), NFS4ERR_NOTDIR);
+	ops[0] = harness_op(OP_LOOKUPP);
+	CHECK_STATUS(fs_status(&f, ops, 1), NFS4ERR_NOFILEHANDLE);
+	ops[0] = harness_op(OP_RESTOREFH);
+	CHECK_STATUS(fs_status(&f, ops, 1), NFS4ERR_NOFILEHANDLE); /* nothing saved */
+	ops[0] = harness_op(OP_SAVEFH);
+	CHECK_STATUS(fs_status(&f, ops, 1), NFS4ERR_NOFILEHANDLE);
+	ops[0] = harness_op(OP_PUTROOTFH);
+	ops[1] = harness_op(OP_SAVEFH);
+	ops[2] = harness_lookup("export");
+	ops[3] = harness_op(OP_RESTOREFH);
+	len = fs_getfh(&f, ops, 4, fh);
+	CHECK(len == rootlen && !memcmp(fh, root, len), "RESTOREFH did not bring the root back");
+	sm_free(f.s);
+}
+
 void tests_register(void)
 {
 	static const struct test_entry tests[] = {
@@ -258,6 +300,7 @@ void tests_register(void)
 		{"PUTFH of bad handles", test_bad_handles},
 		{"GETATTR mask", test_getattr_mask},
 		{"GETATTR values", test_getattr_values},
+		{"LOOKUPP, PUTPUBFH, SAVEFH, RESTOREFH", test_lookupp_savefh_restorefh},
 		{NULL, NULL}};
 
 	tests_add_suite("state machine: pseudo-root", tests);
