@@ -1,7 +1,8 @@
 /*
  * test_sm_pseudofs.c - the read-only pseudo-root: "/" with the directory "export" and the file
  * "README"; PUTROOTFH, PUTPUBFH, PUTFH, GETFH, LOOKUP, LOOKUPP, SAVEFH, RESTOREFH and GETATTR
- * s18.8, s18.15, s18.19, s18.21, s5.6).
+ * inside a session (RFC 8881 s18.7, s18.8, s18.14, s18.15, s18.19, s18.20, s18.21, s18.27,
+ * s18.31, s5.6).
  */
 #include <CUnit/CUnit.h>
 #include <stdlib.h>
