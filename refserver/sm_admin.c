@@ -157,7 +157,8 @@ int sm_hook_revoke(struct sm *s, uint64_t clientid, uint8_t stateid_xdr[16])
 	for (int i = 0; i < 4; i++)
 		c->revoked_other[8 + i] = (uint8_t)(n >> (24 - 8 * i));
 	c->revoked = true;
-	memcpy(stateid_xdr, "\0\0\0\1", 4); /* seqid 1 */
+	stateid_xdr[0] = stateid_xdr[1] = stateid_xdr[2] = 0; /* seqid 1, big-endian */
+	stateid_xdr[3] = 1;
 	memcpy(stateid_xdr + 4, c->revoked_other, NFS4_OTHER_SIZE);
 	sm_logf(s, "state revoked (test hook): client %016llx", (unsigned long long)clientid);
 	return 0;
