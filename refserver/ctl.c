@@ -7,20 +7,19 @@
  *     sessions list --client ID
  *     sessions destroy --client ID --session HEX [--yes]
  *
- * A minimal HTTP/1.1 client over one TCP connection per request (Connection:
- * close, the body read to EOF). Ids are printed in full, never truncated.
+ * HTTP through libcurl (http only, no proxy, bounded time and size). Ids are
+ * printed in full, never truncated.
  * Exit status: 0 done, 1 the server refused or failed, 2 cannot reach the
  * server, 64 usage.
  */
+#include <curl/curl.h>
 #include <errno.h>
 #include <jansson.h>
-#include <netdb.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #define EXIT_API 1
@@ -119,142 +118,69 @@ static int read_token(const char *path, char *tok, size_t cap)
 	return 0;
 }
 
-static int dial(const struct ctl *c)
+/* The response body, kept up to RESPONSE_MAX bytes (libcurl's write callback). */
+static size_t on_body(char *data, size_t size, size_t n, void *ctx)
 {
-	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res, *ai;
-	int fd = -1, rc = getaddrinfo(c->host, c->port, &hints, &res);
+	struct response *r = ctx;
+	size_t add = size * n;
+	char *nb;
 
-	if (rc != 0) {
-		fprintf(stderr, "nfs41ctl: %s: %s\n", c->host, gai_strerror(rc));
-		return -1;
-	}
-	for (ai = res; ai; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-		if (fd < 0)
-			continue;
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-			break;
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	if (fd < 0)
-		fprintf(stderr, "nfs41ctl: cannot connect to the admin API at %s:%s: %s\n", c->host,
-			c->port, strerror(errno));
-	return fd;
-}
-
-static int send_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Decode a chunked body in place; -1 when malformed. */
-static int dechunk(char *b, size_t *len)
-{
-	size_t in = 0, out = 0;
-
-	for (;;) {
-		char *end;
-		unsigned long n = strtoul(b + in, &end, 16);
-		char *crlf = strstr(end, "\r\n");
-		if (end == b + in || !crlf)
-			return -1;
-		in = (size_t)(crlf - b) + 2;
-		if (n == 0)
-			break;
-		if (n > *len - in)
-			return -1;
-		memmove(b + out, b + in, n);
-		out += n;
-		in += n + 2;
-		if (in > *len)
-			return -1;
-	}
-	b[out] = '\0';
-	*len = out;
-	return 0;
+	if (add > RESPONSE_MAX - r->len)
+		return 0; /* libcurl then fails the transfer with CURLE_WRITE_ERROR */
+	nb = realloc(r->body, r->len + add + 1);
+	if (!nb)
+		return 0;
+	memcpy(nb + r->len, data, add);
+	r->body = nb;
+	r->len += add;
+	r->body[r->len] = '\0';
+	return add;
 }
 
 /* One request; returns 0 with *r filled (any status), or -1 when the server cannot be reached. */
 static int http(const struct ctl *c, const char *method, const char *path, const char *token,
 		struct response *r)
 {
-	char *req = NULL, *buf = NULL, *p;
-	size_t len = 0, cap = 0;
-	int fd, n;
+	char url[512], auth[600];
+	bool v6 = strchr(c->host, ':') != NULL;
+	CURL *h = curl_easy_init();
+	struct curl_slist *hdrs = curl_slist_append(NULL, "Accept: application/json");
+	CURLcode rc = CURLE_OUT_OF_MEMORY;
+	long status = 0;
 
 	memset(r, 0, sizeof(*r));
-	n = asprintf(&req,
-		     "%s %s HTTP/1.1\r\nHost: %s:%s\r\nUser-Agent: nfs41ctl\r\n"
-		     "Accept: application/json\r\nConnection: close\r\nContent-Length: 0\r\n"
-		     "%s%s%s\r\n",
-		     method, path, c->host, c->port, token ? "Authorization: Bearer " : "",
-		     token ? token : "", token ? "\r\n" : "");
-	if (n < 0)
-		return -1;
-	fd = dial(c);
-	if (fd < 0 || send_all(fd, req, (size_t)n) != 0) {
-		if (fd >= 0) {
-			fprintf(stderr, "nfs41ctl: send: %s\n", strerror(errno));
-			close(fd);
-		}
-		free(req);
-		return -1;
+	snprintf(url, sizeof(url), "http://%s%s%s:%s%s", v6 ? "[" : "", c->host, v6 ? "]" : "",
+		 c->port, path);
+	if (token) {
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+		hdrs = curl_slist_append(hdrs, auth);
 	}
-	free(req);
-	for (;;) {
-		if (cap - len < 4096) {
-			char *nb = cap < RESPONSE_MAX ? realloc(buf, cap + 65536) : NULL;
-			if (!nb) {
-				fprintf(stderr, "nfs41ctl: response too large\n");
-				free(buf);
-				close(fd);
-				return -1;
-			}
-			buf = nb;
-			cap += 65536;
-		}
-		ssize_t got = recv(fd, buf + len, cap - len - 1, 0);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			fprintf(stderr, "nfs41ctl: recv: %s\n", strerror(errno));
-			free(buf);
-			close(fd);
-			return -1;
-		}
-		if (got == 0)
-			break;
-		len += (size_t)got;
+	if (h && hdrs) {
+		curl_easy_setopt(h, CURLOPT_URL, url);
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+		curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http");
+		curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+		curl_easy_setopt(h, CURLOPT_USERAGENT, "nfs41ctl");
+		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
+		curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
+		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+		curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
+		rc = curl_easy_perform(h);
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	}
-	close(fd);
-	buf[len] = '\0';
-	if (sscanf(buf, "HTTP/%*d.%*d %d", &r->status) != 1 || !(p = strstr(buf, "\r\n\r\n"))) {
-		fprintf(stderr, "nfs41ctl: not an HTTP response from %s:%s\n", c->host, c->port);
-		free(buf);
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(h);
+	if (rc != CURLE_OK) {
+		fprintf(stderr, "nfs41ctl: cannot reach the admin API at %s:%s: %s\n", c->host, c->port,
+			rc == CURLE_WRITE_ERROR ? "response too large" : curl_easy_strerror(rc));
+		free(r->body);
+		r->body = NULL;
 		return -1;
 	}
-	*p = '\0';
-	bool chunked = strcasestr(buf, "\r\ntransfer-encoding: chunked") != NULL;
-	p += 4;
-	r->len = len - (size_t)(p - buf);
-	memmove(buf, p, r->len + 1);
-	r->body = buf;
-	if (chunked && dechunk(r->body, &r->len) != 0) {
-		fprintf(stderr, "nfs41ctl: bad chunked response\n");
-		free(buf);
+	r->status = (int)status;
+	if (!r->body && !(r->body = calloc(1, 1)))
 		return -1;
-	}
 	return 0;
 }
 
@@ -544,6 +470,10 @@ int main(int argc, char **argv)
 	int nwords = 0;
 	const char *env = getenv("NFS41CTL_ADMIN");
 
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		fprintf(stderr, "nfs41ctl: cannot initialise libcurl\n");
+		return EXIT_UNREACHABLE;
+	}
 	if (set_admin(&c, env && *env ? env : "127.0.0.1:2050") != 0)
 		return EXIT_USAGE;
 	env = getenv("NFS41CTL_TOKEN_FILE");
