@@ -25,6 +25,7 @@
 #include "reports.h"
 #include "reqindex.h"
 #include "runner.h"
+#include "waivers.h"
 #include "wire.h"
 
 #define EXIT_FAILURES 1
@@ -54,7 +55,7 @@ static const char usage_text[] =
 	"  list [CASES]                      one line per selected case\n"
 	"  check [CASES]                     parse every case file; report file:line:col errors\n"
 	"  show CASE                         the compiled steps of one case (file or id)\n"
-	"  coverage [CASES]                  requirement ids -> cases; MUST ids with no case\n"
+	"  coverage [CASES]                  requirement ids -> cases or waivers; uncovered ids\n"
 	"  ping --target HOST:PORT           send an RPC NULL call and wait for the reply\n"
 	"  version                           print the version\n"
 	"\n"
@@ -81,7 +82,13 @@ static const char usage_text[] =
 	"  -v, --verbose        print every failing case's transcript\n"
 	"\n"
 	"coverage:\n"
-	"  --fail-on-uncovered  exit 1 when a MUST / MUST NOT requirement has no case\n"
+	"  --fail-on-uncovered  exit 1 when a MUST / MUST NOT requirement has no case, a\n"
+	"                       SHOULD / SHOULD NOT one has neither a case nor a waiver,\n"
+	"                       or a waiver names an id that a case covers\n"
+	"  --waivers FILE       waivers (ID<TAB>reason) instead of the compiled-in\n"
+	"                       spec/waivers.tsv (run's coverage reports use it too)\n"
+	"  --requirements FILE  a requirement index (spec/requirements.tsv form) instead of\n"
+	"                       the compiled-in one\n"
 	"  --markdown F, --json F   write the matrix\n"
 	"\n"
 	"exit status: 0 nothing worse than the baseline, 1 conformance failures, 2 harness errors,\n"
@@ -97,7 +104,7 @@ struct cli {
 	struct select_opts sel;
 	unsigned jobs;
 	const char *baseline, *report_dir, *junit, *json, *tap, *html, *markdown, *pcap_dir;
-	const char *admin, *admin_token;
+	const char *admin, *admin_token, *waivers, *requirements;
 	double timeout;
 	uint64_t seed;
 	bool seed_set, no_progress, verbose, fail_uncovered;
@@ -158,7 +165,7 @@ static int parse_shard(struct cli *c, const char *s)
 
 enum {
 	OPT_JUNIT = 256, OPT_JSON, OPT_TAP, OPT_HTML, OPT_MD, OPT_NOPROG, OPT_FAILUNC, OPT_ADMIN,
-	OPT_ADMIN_TOKEN
+	OPT_ADMIN_TOKEN, OPT_WAIVERS, OPT_REQUIREMENTS
 };
 
 static int parse_option(struct cli *c, int ch, const char *arg)
@@ -194,6 +201,8 @@ static int parse_option(struct cli *c, int ch, const char *arg)
 	case OPT_FAILUNC: c->fail_uncovered = true; return 0;
 	case OPT_ADMIN: c->admin = arg; return 0;
 	case OPT_ADMIN_TOKEN: c->admin_token = arg; return 0;
+	case OPT_WAIVERS: c->waivers = arg; return 0;
+	case OPT_REQUIREMENTS: c->requirements = arg; return 0;
 	default: return EXIT_USAGE;
 	}
 }
@@ -209,6 +218,7 @@ static int parse_cli(struct cli *c, int argc, char **argv)
 		{"html", 1, NULL, OPT_HTML}, {"markdown", 1, NULL, OPT_MD},
 		{"no-progress", 0, NULL, OPT_NOPROG}, {"fail-on-uncovered", 0, NULL, OPT_FAILUNC},
 		{"admin", 1, NULL, OPT_ADMIN}, {"admin-token", 1, NULL, OPT_ADMIN_TOKEN},
+		{"waivers", 1, NULL, OPT_WAIVERS}, {"requirements", 1, NULL, OPT_REQUIREMENTS},
 		{NULL, 0, NULL, 0}};
 	int ch;
 
@@ -321,11 +331,53 @@ static int cmd_show(struct cli *c)
 	return rc;
 }
 
-/* A run result with every case "not run": what the coverage writers need. */
-static int coverage_result(const struct case_set *set, struct run_result *r)
+/* The requirement index and the waivers of a coverage matrix: compiled in, or from files. */
+struct coverage_data {
+	struct requirement *loaded; /* --requirements FILE, else NULL */
+	size_t nloaded;
+	const struct requirement *reqs;
+	size_t nreqs;
+	struct waiver_set waivers;
+	const char *waivers_name; /* for messages: the file, or spec/waivers.tsv */
+};
+
+static void coverage_data_free(struct coverage_data *d)
 {
-	*r = (struct run_result){0};
-	r->requirements = reqindex_all(&r->nrequirements);
+	reqindex_free(d->loaded, d->nloaded);
+	waivers_free(&d->waivers);
+	*d = (struct coverage_data){0};
+}
+
+/* 0, or prints the file:line error and returns EXIT_USAGE. */
+static int coverage_data_load(const struct cli *c, struct coverage_data *d)
+{
+	char err[600];
+	int rc = 0;
+
+	*d = (struct coverage_data){.waivers_name = c->waivers ? c->waivers : WAIVERS_BUILTIN_NAME};
+	d->reqs = reqindex_all(&d->nreqs);
+	if (c->requirements) {
+		rc = reqindex_load_file(c->requirements, &d->loaded, &d->nloaded, err, sizeof(err));
+		d->reqs = d->loaded;
+		d->nreqs = d->nloaded;
+	}
+	if (rc == 0 && c->waivers)
+		rc = waivers_load_file(c->waivers, d->reqs, d->nreqs, &d->waivers, err, sizeof(err));
+	else if (rc == 0)
+		rc = waivers_load_builtin(d->reqs, d->nreqs, &d->waivers, err, sizeof(err));
+	if (rc == 0)
+		return 0;
+	fprintf(stderr, "nfs41check: %s\n", err);
+	coverage_data_free(d);
+	return EXIT_USAGE;
+}
+
+/* A run result with every case "not run": what the coverage writers need. */
+static int coverage_result(const struct case_set *set, const struct coverage_data *d,
+			   struct run_result *r)
+{
+	*r = (struct run_result){.requirements = d->reqs, .nrequirements = d->nreqs,
+				 .waivers = d->waivers.v, .nwaivers = d->waivers.n};
 	r->cases = calloc(set->n ? set->n : 1, sizeof(*r->cases));
 	if (!r->cases)
 		return -1;
@@ -348,41 +400,126 @@ static int coverage_result(const struct case_set *set, struct run_result *r)
 	return 0;
 }
 
-static int cmd_coverage(struct cli *c)
+/* One matrix line: id, level, then the citing cases, `waived: reason`, UNCOVERED or `-`. */
+static void print_coverage_row(const struct coverage_row *row, const struct run_result *r)
 {
-	struct case_set set;
+	enum coverage_status s = coverage_row_status(row);
+
+	printf("%-8s %-10s ", row->id, row->req ? row->req->level : "(not in index)");
+	for (size_t j = 0; j < row->ncases; j++)
+		printf("%s%s", j ? ", " : "", r->cases[row->cases[j]].id);
+	if (s == COVERAGE_WAIVED)
+		printf("waived: %s", row->waiver->reason);
+	else if (s == COVERAGE_UNCOVERED_MUST || s == COVERAGE_UNCOVERED_SHOULD)
+		fputs("UNCOVERED", stdout);
+	else if (s == COVERAGE_OPTIONAL)
+		putchar('-');
+	putchar('\n');
+}
+
+/* Each waiver whose id a case cites, as a warning or (gate) an error; returns how many. */
+static size_t report_unused_waivers(const struct coverage *cov, const struct run_result *r,
+				    const char *file, bool gate)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cov->nindexed; i++) {
+		const struct coverage_row *row = &cov->rows[i];
+
+		if (!coverage_row_unused_waiver(row))
+			continue;
+		fprintf(stderr, "nfs41check: %s%s:%u: unused waiver: %s is cited by %s",
+			gate ? "" : "warning: ", file, row->waiver->line, row->id,
+			r->cases[row->cases[0]].id);
+		if (row->ncases > 1)
+			fprintf(stderr, " and %zu more", row->ncases - 1);
+		fputs("; remove the waiver\n", stderr);
+		n++;
+	}
+	return n;
+}
+
+/* The gate's verdict: the ids that fail it, one line each; 1 when any, else 0. */
+static int coverage_gate(const struct coverage *cov, size_t unused)
+{
+	size_t failing = coverage_count_failing(cov);
+
+	if (!failing && !unused)
+		return 0;
+	fprintf(stderr, "nfs41check: --fail-on-uncovered: %zu MUST-class id(s) with no case, "
+		"%zu SHOULD-class id(s) with neither a case nor a waiver, %zu unused waiver(s)\n",
+		coverage_count_uncovered_must(cov), coverage_count(cov, COVERAGE_UNCOVERED_SHOULD),
+		unused);
+	for (size_t i = 0; i < cov->nindexed; i++) {
+		const struct coverage_row *row = &cov->rows[i];
+		enum coverage_status s = coverage_row_status(row);
+
+		if (s == COVERAGE_UNCOVERED_MUST || s == COVERAGE_UNCOVERED_SHOULD)
+			fprintf(stderr, "  UNCOVERED %-8s %-10s %s  %s\n", row->id, row->req->level,
+				row->req->section, row->req->title);
+	}
+	return 1;
+}
+
+static void print_coverage(const struct coverage *cov, const struct run_result *r)
+{
+	for (size_t i = 0; i < cov->nrows; i++) /* requirement -> the cases that cite it */
+		print_coverage_row(&cov->rows[i], r);
+	printf("%zu of %zu requirements have a case, %zu waived; uncovered: %zu MUST-class, "
+	       "%zu SHOULD-class (neither a case nor a waiver)\n",
+	       coverage_count_covered(cov), cov->nindexed, coverage_count(cov, COVERAGE_WAIVED),
+	       coverage_count_uncovered_must(cov), coverage_count(cov, COVERAGE_UNCOVERED_SHOULD));
+}
+
+static int write_coverage_files(const struct cli *c, const struct run_result *r)
+{
+	char err[512];
+	int rc = 0;
+
+	if (c->markdown && report_write_coverage_md(r, c->markdown, err, sizeof(err)) != 0)
+		fprintf(stderr, "nfs41check: %s\n", err), rc = EXIT_ERRORS;
+	if (c->json && report_write_coverage_json(r, c->json, err, sizeof(err)) != 0)
+		fprintf(stderr, "nfs41check: %s\n", err), rc = EXIT_ERRORS;
+	return rc;
+}
+
+static int coverage_of(const struct cli *c, const struct case_set *set,
+		       const struct coverage_data *d)
+{
 	struct run_result r;
 	struct coverage cov;
-	char err[512];
-	size_t uncovered;
-	int rc = load(c, &set, true);
+	size_t unused;
+	int rc;
 
-	if (rc != 0)
-		return rc;
-	if (coverage_result(&set, &r) != 0 || coverage_build(&r, &cov) != 0) {
-		cases_free(&set);
+	if (coverage_result(set, d, &r) != 0 || coverage_build(&r, &cov) != 0) {
+		run_result_free(&r);
 		fprintf(stderr, "nfs41check: out of memory\n");
 		return EXIT_ERRORS;
 	}
-	uncovered = coverage_count_uncovered_must(&cov);
-	for (size_t i = 0; i < cov.nrows; i++) { /* requirement -> the cases that cite it */
-		const struct coverage_row *row = &cov.rows[i];
-		printf("%-8s %-10s ", row->id, row->req ? row->req->level : "(not in index)");
-		for (size_t j = 0; j < row->ncases; j++)
-			printf("%s%s", j ? ", " : "", r.cases[row->cases[j]].id);
-		printf("%s\n", row->ncases ? "" : coverage_row_uncovered_must(row) ? "UNCOVERED" : "-");
-	}
-	printf("%zu of %zu requirements have a case; %zu MUST-class requirements have none\n",
-	       coverage_count_covered(&cov), cov.nindexed, uncovered);
-	if (c->markdown && report_write_coverage_md(&r, c->markdown, err, sizeof(err)) != 0)
-		fprintf(stderr, "nfs41check: %s\n", err), rc = EXIT_ERRORS;
-	if (c->json && report_write_coverage_json(&r, c->json, err, sizeof(err)) != 0)
-		fprintf(stderr, "nfs41check: %s\n", err), rc = EXIT_ERRORS;
+	print_coverage(&cov, &r);
+	unused = report_unused_waivers(&cov, &r, d->waivers_name, c->fail_uncovered);
+	rc = write_coverage_files(c, &r);
+	if (rc == 0 && c->fail_uncovered)
+		rc = coverage_gate(&cov, unused);
 	coverage_free(&cov);
 	run_result_free(&r);
-	cases_free(&set);
-	if (rc == 0 && c->fail_uncovered && uncovered)
-		rc = 1;
+	return rc;
+}
+
+static int cmd_coverage(struct cli *c)
+{
+	struct case_set set;
+	struct coverage_data d;
+	int rc = coverage_data_load(c, &d);
+
+	if (rc != 0)
+		return rc;
+	rc = load(c, &set, true);
+	if (rc == 0) {
+		rc = coverage_of(c, &set, &d);
+		cases_free(&set);
+	}
+	coverage_data_free(&d);
 	return rc;
 }
 
@@ -505,7 +642,8 @@ static int open_admin(const struct cli *c, struct admin_client *a)
 	return 0;
 }
 
-static int run_and_report(struct cli *c, const char *argv0, const struct admin_client *admin)
+static int run_and_report(struct cli *c, const char *argv0, const struct admin_client *admin,
+			  const struct waiver_set *waivers)
 {
 	struct case_set set;
 	struct run_result r;
@@ -531,6 +669,8 @@ static int run_and_report(struct cli *c, const char *argv0, const struct admin_c
 		cases_free(&set);
 		return EXIT_USAGE;
 	}
+	r.waivers = waivers->v; /* for the coverage reports */
+	r.nwaivers = waivers->n;
 	if (c->verbose)
 		print_transcripts(&r);
 	report_print_summary(stdout, &r, isatty(STDOUT_FILENO));
@@ -544,14 +684,22 @@ static int run_and_report(struct cli *c, const char *argv0, const struct admin_c
 static int cmd_run(struct cli *c, const char *argv0)
 {
 	struct admin_client admin;
+	struct coverage_data d;
 	int rc;
 
 	if (!c->target)
 		return usage_error("run needs --target HOST:PORT");
-	if (open_admin(c, &admin) != 0)
+	if (c->requirements)
+		return usage_error("--requirements is an option of coverage only");
+	if (coverage_data_load(c, &d) != 0)
 		return EXIT_USAGE;
-	rc = run_and_report(c, argv0, c->admin ? &admin : NULL);
+	if (open_admin(c, &admin) != 0) {
+		coverage_data_free(&d);
+		return EXIT_USAGE;
+	}
+	rc = run_and_report(c, argv0, c->admin ? &admin : NULL, &d.waivers);
 	admin_client_close(&admin);
+	coverage_data_free(&d);
 	return rc;
 }
 

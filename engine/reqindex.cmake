@@ -2,7 +2,8 @@
 #
 # include()d from engine/CMakeLists.txt it defines
 #   nfs41_reqindex_generate(TSV OUT)  a build step writing the C rows of TSV into OUT;
-#   nfs41reqindex                     static library: reqindex.c + the rows of spec/requirements.tsv;
+#   nfs41reqindex                     static library: reqindex.c + the rows of spec/requirements.tsv,
+#                                     waivers.c + the bytes of spec/waivers.tsv (waivers.cmake);
 #   nfs41baseline                     static library: baseline.c (links nfs41reqindex);
 #   NFS41_REQINDEX_ROOT               the project root (for tests that run ci/sync-requirements).
 # Run as `cmake -DNFS41_REQINDEX_TSV=in.tsv -DNFS41_REQINDEX_OUT=out.inc -P reqindex.cmake` it is
@@ -109,10 +110,16 @@ endfunction()
 set(_reqindex_gen "${CMAKE_CURRENT_BINARY_DIR}/reqindex/reqindex_table.inc")
 nfs41_reqindex_generate("${NFS41_REQINDEX_ROOT}/spec/requirements.tsv" "${_reqindex_gen}")
 
-add_library(nfs41reqindex STATIC "${CMAKE_CURRENT_LIST_DIR}/reqindex.c" "${_reqindex_gen}")
+include("${CMAKE_CURRENT_LIST_DIR}/waivers.cmake")
+set(_waivers_gen "${CMAKE_CURRENT_BINARY_DIR}/reqindex/waivers_text.inc")
+nfs41_waivers_generate("${NFS41_REQINDEX_ROOT}/spec/waivers.tsv" "${_waivers_gen}")
+
+add_library(nfs41reqindex STATIC "${CMAKE_CURRENT_LIST_DIR}/reqindex.c" "${_reqindex_gen}"
+  "${CMAKE_CURRENT_LIST_DIR}/waivers.c" "${_waivers_gen}")
 target_include_directories(nfs41reqindex
   PUBLIC "${CMAKE_CURRENT_LIST_DIR}" "${NFS41_REQINDEX_ROOT}/reports"
   PRIVATE "${CMAKE_CURRENT_BINARY_DIR}/reqindex")
+target_link_libraries(nfs41reqindex PUBLIC nfs41reports) # requirement_is_must() for the waivers
 
 add_library(nfs41baseline STATIC "${CMAKE_CURRENT_LIST_DIR}/baseline.c")
 target_link_libraries(nfs41baseline PUBLIC nfs41reqindex)

@@ -200,7 +200,9 @@ static uint32_t check_create_args(const struct CREATE_SESSION4args *a)
 
 	if (a->csa_flags & ~CSA_FLAGS_DEFINED)
 		return NFS4ERR_INVAL;
+	/* Below these no SEQUENCE / CB_SEQUENCE and its reply fit, on either channel (CS-24, CS-25). */
 	if (f->ca_maxrequestsize < MIN_MSG_SIZE || f->ca_maxresponsesize < MIN_MSG_SIZE ||
+	    b->ca_maxrequestsize < MIN_MSG_SIZE || b->ca_maxresponsesize < MIN_MSG_SIZE ||
 	    f->ca_maxoperations == 0 || f->ca_maxrequests == 0 || b->ca_maxrequests == 0 ||
 	    b->ca_maxoperations == 0)
 		return NFS4ERR_TOOSMALL;
@@ -434,7 +436,7 @@ uint32_t sm_bind_conn(struct sm *s, struct sm_request *rq, const struct BIND_CON
 	if (!x)
 		return NFS4ERR_BADSESSION; /* BCTS-08 */
 	if (!dir)
-		return NFS4ERR_INVAL;
+		return NFS4ERR_BADXDR; /* not a channel_dir_from_client4 value (s15.1.1.1, CMP-20) */
 	b = binding_of(x, rq->conn);
 	if (b && or_both_satisfied(a->bctsa_dir, b->dir))
 		dir = b->dir; /* "the client will accept" the channel it already has (s18.34.3) */

@@ -1,4 +1,4 @@
-/* coverage.c - builds the coverage model from the requirement index and each case's ids. */
+/* coverage.c - builds the coverage model from the requirement index, each case's ids and the waivers. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +69,14 @@ static size_t max_rows(const struct run_result *r)
 	return n;
 }
 
+static const struct waiver *find_waiver(const struct run_result *r, const char *id)
+{
+	for (size_t i = 0; r->waivers && i < r->nwaivers; i++)
+		if (r->waivers[i].id && strcmp(r->waivers[i].id, id) == 0)
+			return &r->waivers[i];
+	return NULL;
+}
+
 static int fill_rows(struct coverage *cov, const struct run_result *r)
 {
 	size_t cap = max_rows(r), n = 0;
@@ -83,6 +91,7 @@ static int fill_rows(struct coverage *cov, const struct run_result *r)
 		const struct requirement *q = &r->requirements[n];
 
 		rows[n] = (struct coverage_row){.id = q->id ? q->id : "", .req = q};
+		rows[n].waiver = find_waiver(r, rows[n].id);
 	}
 	cov->nindexed = n;
 	cov->nrows = add_unindexed(rows, n, r);
@@ -110,18 +119,58 @@ void coverage_free(struct coverage *cov)
 	memset(cov, 0, sizeof(*cov));
 }
 
-int coverage_row_uncovered_must(const struct coverage_row *row)
+enum coverage_status coverage_row_status(const struct coverage_row *row)
 {
-	return row->req && row->ncases == 0 && requirement_is_must(row->req->level);
+	const char *level = row->req ? row->req->level : NULL;
+
+	if (!row->req)
+		return COVERAGE_UNINDEXED;
+	if (row->ncases)
+		return COVERAGE_COVERED;
+	if (requirement_is_must(level)) /* RFC "MUST": a waiver never stands in for a case */
+		return COVERAGE_UNCOVERED_MUST;
+	if (row->waiver)
+		return COVERAGE_WAIVED;
+	return requirement_is_should(level) ? COVERAGE_UNCOVERED_SHOULD : COVERAGE_OPTIONAL;
 }
 
-size_t coverage_count_uncovered_must(const struct coverage *cov)
+const char *coverage_status_name(enum coverage_status s)
+{
+	static const char *const names[COVERAGE_STATUS_COUNT] = {
+		[COVERAGE_COVERED] = "covered",
+		[COVERAGE_WAIVED] = "waived",
+		[COVERAGE_UNCOVERED_MUST] = "uncovered",
+		[COVERAGE_UNCOVERED_SHOULD] = "uncovered",
+		[COVERAGE_OPTIONAL] = "optional",
+		[COVERAGE_UNINDEXED] = "unindexed",
+	};
+
+	return (unsigned)s < COVERAGE_STATUS_COUNT ? names[s] : "?";
+}
+
+size_t coverage_count(const struct coverage *cov, enum coverage_status s)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < cov->nrows; i++)
-		n += coverage_row_uncovered_must(&cov->rows[i]) != 0;
+		n += coverage_row_status(&cov->rows[i]) == s;
 	return n;
+}
+
+size_t coverage_count_failing(const struct coverage *cov)
+{
+	return coverage_count(cov, COVERAGE_UNCOVERED_MUST) +
+	       coverage_count(cov, COVERAGE_UNCOVERED_SHOULD);
+}
+
+int coverage_row_uncovered_must(const struct coverage_row *row)
+{
+	return coverage_row_status(row) == COVERAGE_UNCOVERED_MUST;
+}
+
+size_t coverage_count_uncovered_must(const struct coverage *cov)
+{
+	return coverage_count(cov, COVERAGE_UNCOVERED_MUST);
 }
 
 size_t coverage_count_covered(const struct coverage *cov)
@@ -130,5 +179,19 @@ size_t coverage_count_covered(const struct coverage *cov)
 
 	for (size_t i = 0; i < cov->nindexed; i++)
 		n += cov->rows[i].ncases != 0;
+	return n;
+}
+
+int coverage_row_unused_waiver(const struct coverage_row *row)
+{
+	return row->waiver && row->ncases;
+}
+
+size_t coverage_count_unused_waivers(const struct coverage *cov)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cov->nindexed; i++)
+		n += coverage_row_unused_waiver(&cov->rows[i]) != 0;
 	return n;
 }

@@ -52,9 +52,11 @@ static json_t *indexed_row(const struct coverage_row *row, const struct run_resu
 {
 	const struct requirement *q = row->req;
 
-	return json_pack("{s:o, s:o, s:o, s:o, s:b, s:o, s:o}", "id", json_text(row->id), "level",
-			 json_text(q->level), "section", json_text(q->section), "title",
-			 json_text(q->title), "must", requirement_is_must(q->level), "cases",
+	return json_pack("{s:o, s:o, s:o, s:o, s:b, s:s, s:o, s:o, s:o}", "id", json_text(row->id),
+			 "level", json_text(q->level), "section", json_text(q->section), "title",
+			 json_text(q->title), "must", requirement_is_must(q->level), "status",
+			 coverage_status_name(coverage_row_status(row)), "waiver",
+			 json_text(row->waiver ? row->waiver->reason : NULL), "cases",
 			 row_cases(row, r), "verdicts", row_verdicts(row, r));
 }
 
@@ -76,34 +78,60 @@ static json_t *rows_json(const struct coverage *cov, const struct run_result *r,
 	return a;
 }
 
-static json_t *uncovered_must_json(const struct coverage *cov)
+/* The ids of the index rows with verdict s, in index order. */
+static json_t *ids_with_status(const struct coverage *cov, enum coverage_status s)
 {
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < cov->nindexed; i++)
-		if (coverage_row_uncovered_must(&cov->rows[i]))
+		if (coverage_row_status(&cov->rows[i]) == s)
 			a = append_or_drop(a, json_text(cov->rows[i].id));
+	return a;
+}
+
+static json_t *waiver_json(const struct waiver *w)
+{
+	return json_pack("{s:o, s:o, s:I}", "id", json_text(w->id), "reason", json_text(w->reason),
+			 "line", (json_int_t)w->line);
+}
+
+static json_t *unused_waivers_json(const struct coverage *cov)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < cov->nindexed; i++)
+		if (coverage_row_unused_waiver(&cov->rows[i]))
+			a = append_or_drop(a, waiver_json(cov->rows[i].waiver));
 	return a;
 }
 
 static json_t *totals_json(const struct coverage *cov)
 {
-	size_t must = 0;
+	size_t must = 0, should = 0;
 
-	for (size_t i = 0; i < cov->nindexed; i++)
+	for (size_t i = 0; i < cov->nindexed; i++) {
 		must += requirement_is_must(cov->rows[i].req->level) != 0;
-	return json_pack("{s:I, s:I, s:I, s:I, s:I}", "requirements", (json_int_t)cov->nindexed,
-			 "covered", (json_int_t)coverage_count_covered(cov), "must",
-			 (json_int_t)must, "uncovered_must",
-			 (json_int_t)coverage_count_uncovered_must(cov), "unindexed",
+		should += requirement_is_should(cov->rows[i].req->level) != 0;
+	}
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "requirements",
+			 (json_int_t)cov->nindexed, "covered",
+			 (json_int_t)coverage_count_covered(cov), "must", (json_int_t)must,
+			 "uncovered_must", (json_int_t)coverage_count_uncovered_must(cov),
+			 "should", (json_int_t)should, "uncovered_should",
+			 (json_int_t)coverage_count(cov, COVERAGE_UNCOVERED_SHOULD), "waived",
+			 (json_int_t)coverage_count(cov, COVERAGE_WAIVED), "unused_waivers",
+			 (json_int_t)coverage_count_unused_waivers(cov), "unindexed",
 			 (json_int_t)(cov->nrows - cov->nindexed));
 }
 
 static json_t *coverage_json(const struct coverage *cov, const struct run_result *r)
 {
-	return json_pack("{s:s, s:o, s:o, s:o, s:o}", "schema", COVERAGE_SCHEMA, "totals",
-			 totals_json(cov), "requirements", rows_json(cov, r, 1), "uncovered_must",
-			 uncovered_must_json(cov), "unindexed", rows_json(cov, r, 0));
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "schema", COVERAGE_SCHEMA,
+			 "totals", totals_json(cov), "requirements", rows_json(cov, r, 1),
+			 "uncovered_must", ids_with_status(cov, COVERAGE_UNCOVERED_MUST),
+			 "uncovered_should", ids_with_status(cov, COVERAGE_UNCOVERED_SHOULD),
+			 "unused_waivers", unused_waivers_json(cov), "unindexed",
+			 rows_json(cov, r, 0));
 }
 
 int report_write_coverage_json(const struct run_result *r, const char *path, char *err,

@@ -34,6 +34,7 @@ const char html_style[] =
 	"table.run th{color:var(--dim);font-weight:500}\n"
 	"table.coverage,table.steps{width:100%}\n"
 	"tr.uncovered td{background:#ffebe9}tr.unindexed td{background:#fff8c5}\n"
+	"tr.waived td{background:#f6f8fa}.waiver{color:var(--dim);font-style:italic}\n"
 	".uncovered-list li{color:var(--fail)}\n"
 	".badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:11px;"
 	"font-weight:700;color:#fff;background:var(--c);text-decoration:none;line-height:18px;"

@@ -22,9 +22,24 @@ static void cell(FILE *out, const char *text)
 
 static const char *row_class(const struct coverage_row *w)
 {
-	if (coverage_row_uncovered_must(w))
-		return " class=\"uncovered\"";
-	return w->req ? "" : " class=\"unindexed\"";
+	switch (coverage_row_status(w)) {
+	case COVERAGE_UNCOVERED_MUST:
+	case COVERAGE_UNCOVERED_SHOULD: return " class=\"uncovered\"";
+	case COVERAGE_WAIVED: return " class=\"waived\"";
+	case COVERAGE_UNINDEXED: return " class=\"unindexed\"";
+	default: return "";
+	}
+}
+
+static void no_case(FILE *out, const struct coverage_row *w)
+{
+	if (coverage_row_status(w) != COVERAGE_WAIVED) {
+		fputs("<span class=\"muted\">none</span>", out);
+		return;
+	}
+	fputs("<span class=\"waiver\">waived: ", out);
+	html_escape(out, str_or(w->waiver->reason, ""));
+	fputs("</span>", out);
 }
 
 static void row(FILE *out, const struct coverage_row *w, const struct run_result *r)
@@ -41,36 +56,53 @@ static void row(FILE *out, const struct coverage_row *w, const struct run_result
 	for (size_t i = 0; i < w->ncases; i++)
 		case_link(out, r, w->cases[i]);
 	if (!w->ncases)
-		fputs("<span class=\"muted\">none</span>", out);
+		no_case(out, w);
 	fputs("</td></tr>\n", out);
 }
 
-static void uncovered(FILE *out, const struct coverage *cov)
+static void list_item(FILE *out, const struct coverage_row *w, const char *extra)
 {
-	size_t n = coverage_count_uncovered_must(cov);
+	fputs("<li><code>", out);
+	html_escape(out, w->id);
+	fputs("</code> ", out);
+	html_escape(out, str_or(w->req->level, ""));
+	fputs(", ", out);
+	html_escape(out, str_or(w->req->section, ""));
+	fputs(": ", out);
+	html_escape(out, str_or(extra ? extra : w->req->title, ""));
+	fputs("</li>\n", out);
+}
 
-	fprintf(out, "<h3>MUST-class requirements with no case (%zu)</h3>\n", n);
+/* A heading with the count, then the index rows with verdict s (or `none` when empty). */
+static void status_list(FILE *out, const struct coverage *cov, enum coverage_status s,
+			const char *heading, const char *none)
+{
+	size_t n = coverage_count(cov, s);
+
+	fprintf(out, "<h3>%s (%zu)</h3>\n", heading, n);
 	if (!n) {
-		fputs("<p class=\"muted\">Every MUST and MUST NOT requirement has a case.</p>\n",
-		      out);
+		fprintf(out, "<p class=\"muted\">%s</p>\n", none);
 		return;
 	}
 	fputs("<ul class=\"uncovered-list\">\n", out);
-	for (size_t i = 0; i < cov->nindexed; i++) {
-		const struct coverage_row *w = &cov->rows[i];
+	for (size_t i = 0; i < cov->nindexed; i++)
+		if (coverage_row_status(&cov->rows[i]) == s)
+			list_item(out, &cov->rows[i], NULL);
+	fputs("</ul>\n", out);
+}
 
-		if (!coverage_row_uncovered_must(w))
-			continue;
-		fputs("<li><code>", out);
-		html_escape(out, w->id);
-		fputs("</code> ", out);
-		html_escape(out, str_or(w->req->level, ""));
-		fputs(", ", out);
-		html_escape(out, str_or(w->req->section, ""));
-		fputs(": ", out);
-		html_escape(out, str_or(w->req->title, ""));
-		fputs("</li>\n", out);
-	}
+/* Waivers whose id a case cites (the waiver's reason instead of the title); only when any. */
+static void unused_list(FILE *out, const struct coverage *cov)
+{
+	size_t n = coverage_count_unused_waivers(cov);
+
+	if (!n)
+		return;
+	fprintf(out, "<h3>Unused waivers: these ids have a case (%zu)</h3>\n", n);
+	fputs("<ul class=\"uncovered-list\">\n", out);
+	for (size_t i = 0; i < cov->nindexed; i++)
+		if (coverage_row_unused_waiver(&cov->rows[i]))
+			list_item(out, &cov->rows[i], cov->rows[i].waiver->reason);
 	fputs("</ul>\n", out);
 }
 
@@ -79,9 +111,15 @@ void html_coverage_section(FILE *out, const struct coverage *cov, const struct r
 	fputs("<section id=\"coverage\"><h2>Requirement coverage</h2>\n", out);
 	fprintf(out,
 		"<p>Requirements in the index: %zu; cited by at least one case: %zu; "
-		"cited ids not in the index: %zu.</p>\n",
-		cov->nindexed, coverage_count_covered(cov), cov->nrows - cov->nindexed);
-	uncovered(out, cov);
+		"waived: %zu; cited ids not in the index: %zu.</p>\n",
+		cov->nindexed, coverage_count_covered(cov), coverage_count(cov, COVERAGE_WAIVED),
+		cov->nrows - cov->nindexed);
+	status_list(out, cov, COVERAGE_UNCOVERED_MUST, "MUST-class requirements with no case",
+		    "Every MUST and MUST NOT requirement has a case.");
+	status_list(out, cov, COVERAGE_UNCOVERED_SHOULD,
+		    "SHOULD-class requirements with neither a case nor a waiver",
+		    "Every SHOULD and SHOULD NOT requirement has a case or a waiver.");
+	unused_list(out, cov);
 	fputs("<table class=\"coverage\"><thead><tr><th>id</th><th>level</th><th>section</th>"
 	      "<th>title</th><th>cases (verdicts)</th></tr></thead><tbody>\n",
 	      out);

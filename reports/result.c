@@ -35,6 +35,11 @@ int requirement_is_must(const char *level)
 	return level && (strcmp(level, "MUST") == 0 || strcmp(level, "MUST NOT") == 0);
 }
 
+int requirement_is_should(const char *level)
+{
+	return level && (strcmp(level, "SHOULD") == 0 || strcmp(level, "SHOULD NOT") == 0);
+}
+
 static void free_strings(char **v, size_t n)
 {
 	for (size_t i = 0; v && i < n; i++)

@@ -76,6 +76,16 @@ struct requirement {
 	char *title;    /* one line */
 };
 
+/*
+ * One waiver (spec/waivers.tsv): why a SHOULD-class (or MAY) requirement has no case. A
+ * waiver stands in for a case in the coverage verdicts; MUST-class ids cannot be waived.
+ */
+struct waiver {
+	char *id;       /* "SEQ-09" */
+	char *reason;   /* one line: why no case can observe it over the wire */
+	unsigned line;  /* line in the waiver file, for messages */
+};
+
 struct run_result {
 	char *tool_version;
 	char *target;       /* "127.0.0.1:2049" */
@@ -87,6 +97,8 @@ struct run_result {
 	size_t ncases;
 	const struct requirement *requirements; /* the index, for coverage (not owned) */
 	size_t nrequirements;
+	const struct waiver *waivers; /* the waivers for coverage (not owned; may be NULL) */
+	size_t nwaivers;
 	int interrupted;    /* Ctrl-C: the results cover what ran */
 };
 
@@ -94,6 +106,8 @@ struct run_result {
 void run_result_count(const struct run_result *r, size_t counts[VERDICT_COUNT]);
 /* Whether a requirement level is MUST-class (MUST, MUST NOT). */
 int requirement_is_must(const char *level);
+/* Whether a requirement level is SHOULD-class (SHOULD, SHOULD NOT). */
+int requirement_is_should(const char *level);
 void case_result_free(struct case_result *c);
 void run_result_free(struct run_result *r);
 

@@ -9,7 +9,7 @@ nfs41check=$1 root=$2 outdir=$3
 
 rm -rf "$outdir"
 mkdir -p "$outdir"
-if ! out=$("$root/ci/ganesha" start --lease 20); then
+if ! out=$("$root/ci/ganesha" start --lease 5); then
 	echo "suite: nfs-ganesha did not start" >&2
 	exit 1
 fi

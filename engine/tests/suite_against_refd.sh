@@ -16,7 +16,7 @@ pid=
 trap '[[ -n $pid ]] && kill "$pid" 2>/dev/null || true' EXIT
 
 # The admin API on a port nfs41refd picks (auto) and prints as admin_port=N.
-"$nfs41refd" --port 0 --lease 20 --admin-port auto \
+"$nfs41refd" --port 0 --lease 5 --admin-port auto \
 	--set "admin_token_file=$token" --set test_hooks=true \
 	>"$outdir/refd.out" 2>"$outdir/refd.log" &
 pid=$!

@@ -36,6 +36,14 @@ static const struct requirement index_rows[SAMPLE_REQUIREMENTS] = {
 
 const char *const sample_uncovered_must[] = {"EID-09", "SES-05", "SEQ-11"};
 const size_t sample_nuncovered_must = 3;
+const char *const sample_uncovered_should[] = {"SEQ-10"};
+const size_t sample_nuncovered_should = 1;
+
+/* RC-02 waived (hostile reason), DST-02 waived although dst-02 cites it (unused). */
+static const struct waiver waivers[SAMPLE_WAIVERS] = {
+	{"RC-02", "needs a <b>server restart</b> | `not` & observable", 3},
+	{"DST-02", "stale: a case cites it", 7},
+};
 
 static void *xcalloc(size_t n, size_t size)
 {
@@ -232,6 +240,8 @@ void sample_run(struct run_result *r)
 	}
 	r->requirements = index_rows;
 	r->nrequirements = SAMPLE_REQUIREMENTS;
+	r->waivers = waivers;
+	r->nwaivers = SAMPLE_WAIVERS;
 }
 
 char *tmpdir_make(void)

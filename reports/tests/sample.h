@@ -17,10 +17,15 @@
 #define SAMPLE_ERROR 2
 #define SAMPLE_REQUIREMENTS 22
 #define SAMPLE_UNINDEXED 1 /* "UNK-99" */
+#define SAMPLE_WAIVERS 2   /* RC-02 (waived), DST-02 (unused: dst-02 cites it) */
+#define SAMPLE_WAIVED 1
 
 /* The MUST-class ids of the sample index that no case cites, in index order. */
 extern const char *const sample_uncovered_must[];
 extern const size_t sample_nuncovered_must;
+/* The SHOULD-class ids with neither a case nor a waiver, in index order. */
+extern const char *const sample_uncovered_should[];
+extern const size_t sample_nuncovered_should;
 
 /* A malicious ladder summary, a malicious title, non-ASCII text. */
 #define SAMPLE_EVIL_SUMMARY_TAG "<script>document.title='pwned'</script>"

@@ -70,7 +70,14 @@ static void test_summary_and_coverage(void)
 	CU_ASSERT_PTR_NOT_NULL(
 		strstr(h, "<div class=\"tile v-XPASS\"><b>2</b><span>XPASS</span></div>"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(h, "<h3>MUST-class requirements with no case (3)</h3>"));
-	CU_ASSERT_EQUAL(count_substr(h, "<tr class=\"uncovered\">"), sample_nuncovered_must);
+	CU_ASSERT_EQUAL(count_substr(h, "<tr class=\"uncovered\">"),
+			sample_nuncovered_must + sample_nuncovered_should);
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		h, "<h3>SHOULD-class requirements with neither a case nor a waiver (1)</h3>"));
+	CU_ASSERT_EQUAL(count_substr(h, "<tr class=\"waived\">"), SAMPLE_WAIVED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(h, "<span class=\"waiver\">waived: needs a &lt;b&gt;server "
+					 "restart&lt;/b&gt; | `not` &amp; observable</span>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(h, "<h3>Unused waivers: these ids have a case (1)</h3>"));
 	CU_ASSERT_EQUAL(count_substr(h, "<tr class=\"unindexed\">"), SAMPLE_UNINDEXED);
 	CU_ASSERT_PTR_NOT_NULL(strstr(
 		h, "<a class=\"badge v-XPASS\" href=\"#case-12\" title=\"XPASS\">dst-03</a>"));
