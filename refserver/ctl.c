@@ -141,7 +141,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *ctx)
 static int http(const struct ctl *c, const char *method, const char *path, const char *token,
 		struct response *r)
 {
-	char url[512], auth[600];
+	char url[512];
 	bool v6 = strchr(c->host, ':') != NULL;
 	CURL *h = curl_easy_init();
 	struct curl_slist *hdrs = curl_slist_append(NULL, "Accept: application/json");
@@ -152,6 +152,7 @@ static int http(const struct ctl *c, const char *method, const char *path, const
 	snprintf(url, sizeof(url), "http://%s%s%s:%s%s", v6 ? "[" : "", c->host, v6 ? "]" : "",
 		 c->port, path);
 	if (token) {
+		char auth[600]; /* curl_slist_append copies it */
 		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
 		hdrs = curl_slist_append(hdrs, auth);
 	}
