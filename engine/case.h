@@ -57,6 +57,7 @@ struct send_spec {
 	struct arg *callargs; /* tag=, minor=, xid=, prog=, vers=, proc=, rpcvers=, cred=, uid=... */
 	size_t ncallargs;
 	bool null_proc;       /* `NULL`: the NULL procedure, no COMPOUND */
+	bool cb_reply;        /* `reply`: answer the last callback taken on this connection */
 	struct op_spec *ops;
 	size_t nops;
 	struct mutation *mutations;
@@ -77,6 +78,7 @@ enum outcome_kind {
 	OUT_DENIED,   /* MSG_DENIED: RPC_MISMATCH (code 0) or AUTH_ERROR with auth_stat in aux */
 	OUT_CLOSED,   /* the server closed the connection */
 	OUT_NOTHING,  /* no reply within the step's timeout */
+	OUT_CALLBACK, /* a call from the server on this connection (the back channel) */
 };
 
 struct outcome {

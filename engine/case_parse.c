@@ -62,6 +62,14 @@ static const struct token *peek(const struct parser *p)
 	return p->i < p->lt.n ? &p->lt.t[p->i] : &end;
 }
 
+/* The token n after the current one (TOK_END past the line's end). */
+static const struct token *peek_at(const struct parser *p, size_t n)
+{
+	static const struct token end = {.kind = TOK_END, .text = (char *)""};
+
+	return p->i + n < p->lt.n ? &p->lt.t[p->i + n] : &end;
+}
+
 /* Column for errors at the current token, or just past the line's last token. */
 static unsigned here(const struct parser *p)
 {
@@ -550,6 +558,11 @@ static int parse_send(struct parser *p, struct step *st)
 		p->i++;
 		return (s->hex = parse_expr(p)) ? 0 : -1;
 	}
+	if (is_word(peek(p), "reply") && peek_at(p, 1)->kind == TOK_END) {
+		p->i++;
+		s->cb_reply = true; /* `c2 > reply`: answer the callback taken last (CB_NULL) */
+		return 0;
+	}
 	if (parse_args(p, &s->callargs, &s->ncallargs, never_stop) != 0 ||
 	    check_call_args(p, s->callargs, s->ncallargs) != 0)
 		return -1;
@@ -660,7 +673,8 @@ static int parse_outcome(struct parser *p, struct expect_spec *e)
 	uint32_t st;
 
 	if (t->kind != TOK_WORD)
-		return perr_at(p, here(p), "expected a status, '...', NULL, rpc, closed or nothing");
+		return perr_at(p, here(p),
+			       "expected a status, '...', NULL, rpc, closed, nothing or callback");
 	p->i++;
 	if (strcmp(t->text, "...") == 0) {
 		e->nstatuses = 0; /* any status */
@@ -669,6 +683,8 @@ static int parse_outcome(struct parser *p, struct expect_spec *e)
 			return -1;
 	} else if (strcmp(t->text, "closed") == 0) {
 		o.kind = OUT_CLOSED;
+	} else if (strcmp(t->text, "callback") == 0) {
+		o.kind = OUT_CALLBACK;
 	} else if (strcmp(t->text, "nothing") == 0) {
 		o.kind = OUT_NOTHING;
 		if (parse_within(p, e) != 0)
@@ -687,6 +703,23 @@ static int parse_outcome(struct parser *p, struct expect_spec *e)
 	return 0;
 }
 
+/* `callback` waits for a call from the server, not for the reply to a call of the case's:
+ * it goes alone, or with the outcomes that need no reply (nothing, closed). */
+static int check_callback_outcomes(struct parser *p, const struct expect_spec *e)
+{
+	bool callback = false, reply = e->nstatuses > 0;
+
+	for (size_t i = 0; i < e->noutcomes; i++) {
+		enum outcome_kind k = e->outcomes[i].kind;
+		callback |= k == OUT_CALLBACK;
+		reply |= k != OUT_CALLBACK && k != OUT_NOTHING && k != OUT_CLOSED;
+	}
+	if (callback && (reply || e->label))
+		return perr_at(p, here(p), "'callback' waits for the server's call: it goes with "
+					   "'nothing' or 'closed' only, and takes no @label");
+	return 0;
+}
+
 static int parse_expect(struct parser *p, struct step *st)
 {
 	struct expect_spec *e = &st->u.expect;
@@ -697,6 +730,8 @@ static int parse_expect(struct parser *p, struct step *st)
 		if (parse_outcome(p, e) != 0)
 			return -1;
 	} while (accept_punct(p, "|"));
+	if (check_callback_outcomes(p, e) != 0)
+		return -1;
 	if (!accept_punct(p, ":"))
 		return 0;
 	e->resops_given = true;
@@ -718,6 +753,15 @@ static int check_res_path(struct parser *p, unsigned col, const char *path)
 	const char *dot = strchr(path, '.');
 	uint32_t op;
 
+	if (!strncmp(path, "call.", 5)) {
+		static const char *const call[] = {"prog", "vers", "proc", "flavor",
+						   "uid", "gid", "machinename"};
+		for (size_t i = 0; i < sizeof(call) / sizeof(call[0]); i++)
+			if (!strcmp(path + 5, call[i]))
+				return 0;
+		return perr_at(p, col, "'%s' is not a callback field (call.prog, call.vers, call.proc, "
+				       "call.flavor, call.uid, call.gid, call.machinename)", path);
+	}
 	if (!dot) {
 		static const char *const top[] = {"status", "results", "tag", "xid", "accept_stat",
 						  "reject_stat", "auth_stat", "mismatch_low",

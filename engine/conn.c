@@ -172,8 +172,9 @@ static int keep_reply(struct conn *c)
 		return -1;
 	c->replies = r;
 	r = &r[c->nreplies];
+	type = ONCRPC_REPLY;
 	oncrpc_msg_type_peek(rec, len, &xid, &type);
-	*r = (struct conn_reply){.xid = xid, .len = len, .at = conn_now()};
+	*r = (struct conn_reply){.xid = xid, .msg_type = type, .len = len, .at = conn_now()};
 	r->rec = malloc(len ? len : 1);
 	if (!r->rec)
 		return -1;
@@ -215,10 +216,12 @@ static int pump(struct conn *c)
 	return 0;
 }
 
-static bool take_reply(struct conn *c, uint32_t xid, struct conn_reply *out)
+/* Take the first kept message that is a call (want_call) or the reply with xid. */
+static bool take_message(struct conn *c, bool want_call, uint32_t xid, struct conn_reply *out)
 {
 	for (size_t i = 0; i < c->nreplies; i++) {
-		if (c->replies[i].xid != xid)
+		bool is_call = c->replies[i].msg_type == ONCRPC_CALL;
+		if (is_call != want_call || (!want_call && c->replies[i].xid != xid))
 			continue;
 		*out = c->replies[i];
 		memmove(&c->replies[i], &c->replies[i + 1], (c->nreplies - i - 1) * sizeof(*out));
@@ -228,12 +231,12 @@ static bool take_reply(struct conn *c, uint32_t xid, struct conn_reply *out)
 	return false;
 }
 
-enum conn_wait conn_wait_reply(struct conn *c, uint32_t xid, double deadline,
-			       struct conn_reply *out)
+static enum conn_wait wait_message(struct conn *c, bool want_call, uint32_t xid, double deadline,
+				   struct conn_reply *out)
 {
 	for (;;) {
 		struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
-		if (take_reply(c, xid, out))
+		if (take_message(c, want_call, xid, out))
 			return CONN_GOT_REPLY;
 		if (c->broken[0])
 			return CONN_BROKEN;
@@ -249,6 +252,17 @@ enum conn_wait conn_wait_reply(struct conn *c, uint32_t xid, double deadline,
 		if (rc > 0)
 			pump(c);
 	}
+}
+
+enum conn_wait conn_wait_reply(struct conn *c, uint32_t xid, double deadline,
+			       struct conn_reply *out)
+{
+	return wait_message(c, false, xid, deadline, out);
+}
+
+enum conn_wait conn_wait_call(struct conn *c, double deadline, struct conn_reply *out)
+{
+	return wait_message(c, true, 0, deadline, out);
 }
 
 void conn_read_available(struct conn *c)

@@ -28,6 +28,7 @@ struct conn_observer {
 
 struct conn_reply {
 	uint32_t xid;
+	uint32_t msg_type; /* ONCRPC_REPLY, or ONCRPC_CALL: the server calling back (RFC 8881 s2.10.3.1) */
 	uint8_t *rec;
 	size_t len;
 	double at; /* monotonic seconds when it completed */
@@ -46,7 +47,7 @@ struct conn {
 };
 
 enum conn_wait {
-	CONN_GOT_REPLY,
+	CONN_GOT_REPLY, /* the reply, or with conn_wait_call() the server's call */
 	CONN_CLOSED,   /* the server closed the connection first */
 	CONN_TIMEOUT,  /* nothing by the deadline */
 	CONN_BROKEN,   /* garbled stream (see conn.broken) or a socket error */
@@ -68,6 +69,9 @@ int conn_send_record(struct conn *c, const uint8_t *rec, size_t len, size_t frag
  */
 enum conn_wait conn_wait_reply(struct conn *c, uint32_t xid, double deadline,
 			       struct conn_reply *out);
+/* Wait for the oldest call the server made on this connection (a callback on the back channel;
+ * the caller takes ownership of *out's rec). */
+enum conn_wait conn_wait_call(struct conn *c, double deadline, struct conn_reply *out);
 /* Read what has arrived without waiting; completed replies join c->replies. */
 void conn_read_available(struct conn *c);
 /* Wait until the server closes the connection or the deadline passes. */

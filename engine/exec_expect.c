@@ -69,6 +69,7 @@ static const char *outcome_text(const struct outcome *o, const struct expect_spe
 		return buf;
 	case OUT_CLOSED: return "the connection closed";
 	case OUT_NOTHING: return "no reply";
+	case OUT_CALLBACK: return "a call from the server (callback)";
 	}
 	return "?";
 }
@@ -130,6 +131,13 @@ static bool outcome_matches(const struct outcome *o, const struct expect_spec *e
 /* The call and the reply, decoded, for a failure message. */
 static char *transcript(const struct sent_call *sc, const struct arrival *a)
 {
+	if (!sc) { /* a callback: the server's call is all there is */
+		char *got = a->how == CONN_GOT_REPLY
+				    ? msg_detail(a->rep.rec, a->rep.len, WIRE_PROC_UNKNOWN) : NULL;
+		char *t = xasprintf("\n--- received from the server\n%s", got ? got : "(nothing)\n");
+		free(got);
+		return t;
+	}
 	char *call = msg_detail(sc->bytes, sc->len, WIRE_PROC_UNKNOWN);
 	char *reply = a->how == CONN_GOT_REPLY ? msg_detail(a->rep.rec, a->rep.len, sc->proc) : NULL;
 	char *t = xasprintf("\n--- sent\n%s--- received\n%s", call ? call : "",
@@ -248,6 +256,45 @@ static bool rpc_value(const struct oncrpc_reply *r, const char *path, struct val
 	return false;
 }
 
+/* The fields of a call the server made (`callback`): RPC header and credential (RFC 5531 s9). */
+static int call_value(const struct wire_msg *m, const char *path, struct value *out, char *err,
+		      size_t errlen)
+{
+	const struct oncrpc_call *c = &m->call;
+	const struct oncrpc_authsys *sys = &c->cred.u.sys;
+	bool is_sys = c->cred.flavor == ONCRPC_AUTH_SYS && c->cred.body_ok;
+
+	if (m->msg_type != ONCRPC_CALL) {
+		snprintf(err, errlen, "%s: this is a reply, not a call from the server", path);
+		return -1;
+	}
+	const struct {
+		const char *name;
+		uint32_t v;
+	} hdr[] = {{"prog", c->prog}, {"vers", c->vers}, {"proc", c->proc}, {"flavor", c->cred.flavor}};
+
+	for (size_t i = 0; i < sizeof(hdr) / sizeof(hdr[0]); i++)
+		if (!strcmp(path, hdr[i].name)) {
+			*out = value_int(hdr[i].v);
+			return 0;
+		}
+	if (!is_sys) {
+		snprintf(err, errlen, "call.%s: the call's credential is %s, not AUTH_SYS", path,
+			 oncrpc_flavor_name(c->cred.flavor));
+		return -1;
+	}
+	if (!strcmp(path, "machinename")) {
+		*out = (struct value){.kind = VAL_BYTES, .len = sys->machinename.len,
+				      .bytes = malloc(sys->machinename.len + 1)};
+		if (!out->bytes)
+			return -1;
+		memcpy(out->bytes, sys->machinename.data, sys->machinename.len);
+		return 0;
+	}
+	*out = value_int(!strcmp(path, "uid") ? sys->uid : sys->gid);
+	return 0;
+}
+
 /* A reply field by path: xid, RPC header fields, status, results, tag, OP.status, OP.field, GETATTR.attr. */
 static int reply_value(const struct wire_msg *m, const char *path, struct value *out, char *err,
 		       size_t errlen)
@@ -260,6 +307,12 @@ static int reply_value(const struct wire_msg *m, const char *path, struct value 
 	if (!strcmp(path, "xid")) {
 		*out = value_int(m->xid);
 		return 0;
+	}
+	if (!strncmp(path, "call.", 5))
+		return call_value(m, path + 5, out, err, errlen);
+	if (m->msg_type == ONCRPC_CALL) {
+		snprintf(err, errlen, "%s: a call from the server has no reply fields (call.*)", path);
+		return -1;
 	}
 	if (rpc_value(&m->reply, path, out))
 		return 0;
@@ -475,7 +528,7 @@ static bool stray_reply(struct exec *x, const struct sent_call *sc)
 	const struct conn *c = &sc->conn->c;
 
 	for (size_t i = 0; i < c->nreplies; i++) {
-		bool known = false;
+		bool known = c->replies[i].msg_type == ONCRPC_CALL; /* a callback, not a reply */
 		for (size_t j = 0; j < x->nsent && !known; j++)
 			known = x->sent[j].conn == sc->conn && x->sent[j].xid == c->replies[i].xid;
 		if (!known) {
@@ -520,6 +573,69 @@ static int match(struct exec *x, const struct expect_spec *e, struct sent_call *
 	return run_saves(x, e, sc, a);
 }
 
+static const struct outcome *callback_outcome(const struct expect_spec *e, enum conn_wait how)
+{
+	for (size_t i = 0; i < e->noutcomes; i++) {
+		enum outcome_kind k = e->outcomes[i].kind;
+		if ((k == OUT_CALLBACK && how == CONN_GOT_REPLY) ||
+		    (k == OUT_NOTHING && how == CONN_TIMEOUT) || (k == OUT_CLOSED && how == CONN_CLOSED))
+			return &e->outcomes[i];
+	}
+	return NULL;
+}
+
+/* Decode the server's call and remember it on c for a later `reply`. */
+static int take_callback(struct exec *x, struct xconn *c, struct arrival *a)
+{
+	struct wire_error err;
+
+	ladder_add(x, c->name, 1, a->rep.rec, a->rep.len, WIRE_PROC_UNKNOWN);
+	a->decoded = wire_msg_decode(a->rep.rec, a->rep.len, NULL, &a->m, &err) == WIRE_OK ||
+		     a->m.msg_type == ONCRPC_CALL;
+	if (!a->decoded || !a->m.call.cred.body_ok) {
+		char es[WIRE_PATH_MAX + WIRE_DETAIL_MAX + 32];
+		return step_fail(x, VERDICT_FAIL, "undecodable call from the server (xid 0x%08x): %s",
+				 a->rep.xid, wire_error_format(&err, es, sizeof(es)));
+	}
+	c->has_callback = true;
+	c->cb_xid = a->m.xid;
+	c->cb_proc = a->m.call.proc;
+	return 0;
+}
+
+/* `c2 < callback [| nothing 2s]`: the oldest call the server made on c2 (RFC 8881 s2.10.3.1). */
+static int expect_callback(struct exec *x, const struct expect_spec *e, struct xconn *c)
+{
+	struct arrival a = {0};
+	const struct outcome *hit;
+
+	a.how = conn_wait_call(&c->c, wait_deadline(x, e), &a.rep);
+	if (a.how == CONN_GOT_REPLY && take_callback(x, c, &a) != 0)
+		goto out;
+	hit = callback_outcome(e, a.how);
+	if (!hit) {
+		char got[512], *want = expected_text(e);
+		actual_text(&a, got, sizeof(got));
+		if (a.how == CONN_TIMEOUT)
+			snprintf(got, sizeof(got), "no call from the server");
+		step_fail(x, a.how == CONN_BROKEN ? VERDICT_ERROR : VERDICT_FAIL, "expected %s, got %s",
+			  want ? want : "?", got);
+		free(want);
+		goto out;
+	}
+	note_observed(x, e, hit, &a);
+	if (a.how != CONN_GOT_REPLY)
+		goto out;
+	for (size_t i = 0; i < e->nchecks && !x->failed; i++)
+		run_check(x, &e->checks[i], NULL, &a);
+	if (!x->failed)
+		run_saves(x, e, NULL, &a);
+out:
+	free(a.rep.rec);
+	wire_msg_free(&a.m);
+	return x->failed ? -1 : 0;
+}
+
 int step_expect(struct exec *x, const struct step *st)
 {
 	const struct expect_spec *e = &st->u.expect;
@@ -530,7 +646,11 @@ int step_expect(struct exec *x, const struct step *st)
 
 	if (!c || !c->used)
 		return step_fail(x, VERDICT_ERROR, "%s: nothing was sent on this connection", st->conn);
+	if (allows(e, OUT_CALLBACK))
+		return expect_callback(x, e, c);
 	sc = target_call(x, e, c);
+	if (!sc && allows(e, OUT_NOTHING) && e->noutcomes == 1 && !e->label)
+		return expect_callback(x, e, c); /* `nothing` with no call waiting: not even a callback */
 	if (!sc)
 		return step_fail(x, VERDICT_ERROR, "%s: no call is waiting for a reply", st->conn);
 	if (allows(e, OUT_CLOSED) && e->noutcomes == 1) {

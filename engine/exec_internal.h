@@ -24,6 +24,8 @@ struct xconn {
 	bool used;         /* opened at least once */
 	const struct arg *defaults; /* `connect c2 uid=..`: call settings for every send */
 	size_t ndefaults;
+	bool has_callback;  /* a `callback` expect took a server call: `reply` answers it */
+	uint32_t cb_xid, cb_proc;
 };
 
 /* A call that went out: what an expect or a resend refers to. */

@@ -286,6 +286,32 @@ static int remember(struct exec *x, const struct send_spec *s, struct xconn *c, 
 	return 0;
 }
 
+/* `c2 > reply`: MSG_ACCEPTED, SUCCESS, AUTH_NONE verifier, no results - the answer to the
+ * CB_NULL the last `callback` expect took on c2 (RFC 5531 s9; RFC 8881 s20.1). */
+static int send_callback_reply(struct exec *x, const struct step *st, struct xconn *c)
+{
+	struct oncrpc_reply r = {.reply_stat = ONCRPC_MSG_ACCEPTED, .accept_stat = ONCRPC_SUCCESS};
+	uint8_t buf[64];
+	struct xdr_enc e;
+	char err[256];
+
+	if (!c->has_callback)
+		return step_fail(x, VERDICT_ERROR, "%s: no callback to reply to (expect `%s < callback` "
+				 "first)", st->conn, st->conn);
+	if (c->cb_proc != 0)
+		return step_fail(x, VERDICT_ERROR, "%s: `reply` answers CB_NULL only, the server "
+				 "called procedure %u", st->conn, c->cb_proc);
+	r.xid = c->cb_xid;
+	r.verf.flavor = ONCRPC_AUTH_NONE;
+	xdr_enc_init(&e, buf, sizeof(buf));
+	oncrpc_reply_encode(&e, &r);
+	ladder_add(x, st->conn, 0, buf, e.len, NFSPROC4_NULL);
+	c->has_callback = false;
+	if (conn_send_record(&c->c, buf, e.len, 0, err, sizeof(err)) != 0)
+		return step_fail(x, VERDICT_ERROR, "%s: %s", st->conn, err);
+	return 0;
+}
+
 int step_send(struct exec *x, const struct step *st)
 {
 	const struct send_spec *s = &st->u.send;
@@ -300,6 +326,8 @@ int step_send(struct exec *x, const struct step *st)
 		return -1;
 	if (c->c.fd < 0)
 		return step_fail(x, VERDICT_ERROR, "%s is closed (use reconnect)", st->conn);
+	if (s->cb_reply)
+		return send_callback_reply(x, st, c);
 	if (call_bytes(x, c, s, &buf, &len, &proc) != 0)
 		return -1;
 	for (size_t i = 0; i < s->nmutations; i++)

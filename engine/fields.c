@@ -83,12 +83,21 @@ static const struct field_desc channel_fields[] = {
 	{"ca_rdma_ird", FT_OPTU32, offsetof(struct channel_attrs4, ca_rdma_ird),
 	 offsetof(struct channel_attrs4, ca_rdma_ird_present), NULL},
 	END};
+/* csa_sec_parms: the first entry (the engine sends one; csa_sec_parms_count may say more). */
+static const struct field_desc authsys_fields[] = {
+	U32(struct oncrpc_authsys, stamp), OPAQUE(struct oncrpc_authsys, machinename),
+	U32(struct oncrpc_authsys, uid), U32(struct oncrpc_authsys, gid), END};
+static const struct field_desc cb_sec_fields[] = {
+	U32(struct callback_sec_parms4, cb_secflavor),
+	STRUCT(struct callback_sec_parms4, cbsp_sys_cred, authsys_fields), END};
 static const struct field_desc create_session_args[] = {
 	U64(struct CREATE_SESSION4args, csa_clientid), U32(struct CREATE_SESSION4args, csa_sequence),
 	U32(struct CREATE_SESSION4args, csa_flags),
 	STRUCT(struct CREATE_SESSION4args, csa_fore_chan_attrs, channel_fields),
 	STRUCT(struct CREATE_SESSION4args, csa_back_chan_attrs, channel_fields),
-	U32(struct CREATE_SESSION4args, csa_cb_program), END};
+	U32(struct CREATE_SESSION4args, csa_cb_program),
+	U32(struct CREATE_SESSION4args, csa_sec_parms_count),
+	STRUCT(struct CREATE_SESSION4args, csa_sec_parms, cb_sec_fields), END};
 static const struct field_desc create_session_res[] = {
 	FIXED(struct CREATE_SESSION4resok, csr_sessionid),
 	U32(struct CREATE_SESSION4resok, csr_sequence), U32(struct CREATE_SESSION4resok, csr_flags),

@@ -35,6 +35,10 @@ static const struct hook_def hooks[] = {
 	/* at most max sessions for the client: CREATE_SESSION beyond gets NOSPC
 	 * (RFC 8881 s18.36.4, CS-15) */
 	{"session-cap", {ARG("clientid", HOOK_CLIENTID), ARG("max", HOOK_U32)}, 2},
+	/* SP4_MACH_CRED as if EXCHANGE_ID had come over RPCSEC_GSS: the creating principal alone
+	 * may send the enforced ops, BIND_CONN_TO_SESSION among them unless bind=false
+	 * (RFC 8881 s2.10.8.3, s18.35.3, SES-44) */
+	{"mach-cred", {ARG("clientid", HOOK_CLIENTID), OPTIONAL_ARG("bind", HOOK_BOOL)}, 2},
 };
 
 #define NHOOKS (sizeof(hooks) / sizeof(hooks[0]))

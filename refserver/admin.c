@@ -458,13 +458,14 @@ struct hook_args {
 	uint64_t clientid; /* 0: absent (the restart hook then restarts the whole server) */
 	uint32_t slot, seqid, target, highest, ms, max;
 	bool state;
+	bool bind; /* mach-cred: BIND_CONN_TO_SESSION enforced (the default) */
 };
 
 /* Members a hook reads from its JSON body. */
 enum {
 	HA_SESSIONID = 1 << 0, HA_CLIENTID = 1 << 1, HA_CLIENTID_OPT = 1 << 2, HA_SLOT = 1 << 3,
 	HA_SEQID = 1 << 4, HA_TARGET = 1 << 5, HA_MS = 1 << 6, HA_MAX = 1 << 7, HA_STATE = 1 << 8,
-	HA_HIGHEST = 1 << 9,
+	HA_HIGHEST = 1 << 9, HA_BIND_OPT = 1 << 10,
 };
 
 static int hook_target(struct sm *sm, const struct hook_args *h, json_t *out)
@@ -521,6 +522,12 @@ static int hook_session_cap(struct sm *sm, const struct hook_args *h, json_t *ou
 	return sm_hook_session_cap(sm, h->clientid, h->max);
 }
 
+static int hook_mach_cred(struct sm *sm, const struct hook_args *h, json_t *out)
+{
+	(void)out;
+	return sm_hook_mach_cred(sm, h->clientid, h->bind);
+}
+
 static const struct hook {
 	const char *name;
 	unsigned args;
@@ -537,6 +544,7 @@ static const struct hook {
 	{"revoke", HA_CLIENTID, hook_revoke, "no such client"},
 	{"bcfault", HA_SESSIONID, hook_bcfault, "no such session"},
 	{"session-cap", HA_CLIENTID | HA_MAX, hook_session_cap, "no such client"},
+	{"mach-cred", HA_CLIENTID | HA_BIND_OPT, hook_mach_cred, "no such client"},
 };
 
 static const struct hook *hook_named(const char *name)
@@ -569,6 +577,19 @@ static int hook_clientid(const json_t *j, unsigned args, uint64_t *out, struct a
 	return -1;
 }
 
+/* mach-cred's "bind": true when absent; 0, or -1 with the reply filled. */
+static int hook_bind(const json_t *j, unsigned args, bool *out, struct admin_reply *rp)
+{
+	const json_t *v = json_object_get(j, "bind");
+
+	*out = !v || json_is_true(v);
+	if (!(args & HA_BIND_OPT) || !v || json_is_boolean(v))
+		return 0;
+	reply_error(rp, 400, "\"bind\" must be true (BIND_CONN_TO_SESSION enforced, the default) "
+			     "or false");
+	return -1;
+}
+
 /* The members hook h needs from body j: 0, or -1 with a 400 reply naming the bad one. */
 static int hook_parse(const struct hook *h, const json_t *j, struct hook_args *out,
 		      struct admin_reply *rp)
@@ -586,6 +607,7 @@ static int hook_parse(const struct hook *h, const json_t *j, struct hook_args *o
 	}
 	out->state = json_is_true(state);
 	if (hook_clientid(j, h->args, &out->clientid, rp) != 0 ||
+	    hook_bind(j, h->args, &out->bind, rp) != 0 ||
 	    hook_u32(j, h->args, HA_SLOT, "slot", &out->slot, rp) != 0 ||
 	    hook_u32(j, h->args, HA_SEQID, "seqid", &out->seqid, rp) != 0 ||
 	    hook_u32(j, h->args, HA_TARGET, "target", &out->target, rp) != 0 ||
@@ -608,7 +630,7 @@ static void post_hook(struct admin *a, const char *which, const struct admin_req
 	if (!h) {
 		reply_error(rp, 404,
 			    "no hook '%.64s' (hooks: target, force-highest, preset, delay, restart, "
-			    "revoke, bcfault, session-cap)", which);
+			    "revoke, bcfault, session-cap, mach-cred)", which);
 		return;
 	}
 	j = json_loadb(rq->body ? rq->body : "", rq->body_len, 0, &jerr);

@@ -12,6 +12,7 @@
 #include "admin.h"
 #include "config.h"
 #include "sm.h"
+#include "sm_callback.h"
 #include "transport.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -189,6 +190,25 @@ static void release_held_replies(struct refd *r)
 	}
 }
 
+/* Send the calls the state machine started (callbacks, sm_callback.h), after the replies of the
+ * records that started them. */
+static void send_outgoing_calls(struct refd *r)
+{
+	uint64_t conn;
+	uint8_t *rec;
+	size_t len;
+
+	for (;;) {
+		pthread_mutex_lock(&r->lock);
+		bool more = sm_outgoing_take(r->sm, &conn, &rec, &len);
+		pthread_mutex_unlock(&r->lock);
+		if (!more)
+			return;
+		(void)transport_send(r->t, conn, rec, len); /* fails only when conn has closed */
+		free(rec);
+	}
+}
+
 /* How long the loop may wait: until the reaper's next run or the next held reply, at most 1 s. */
 static int wait_ms(struct refd *r, uint64_t now, uint64_t next_reap)
 {
@@ -219,6 +239,7 @@ static void serve(struct refd *r)
 		}
 		int rc = transport_run_once(r->t, wait_ms(r, now, next));
 		release_held_replies(r);
+		send_outgoing_calls(r);
 		pthread_mutex_lock(&r->lock);
 		transport_stats(r->t, &r->tstats);
 		pthread_mutex_unlock(&r->lock);

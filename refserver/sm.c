@@ -58,6 +58,7 @@ void sm_free(struct sm *s)
 	if (!s)
 		return;
 	sm_deferred_free(s);
+	sm_outbox_free(s);
 	sm_sessions_free(s);
 	sm_clients_free(s);
 	free(s);
@@ -302,9 +303,12 @@ enum sm_action sm_handle(struct sm *s, uint64_t conn, const uint8_t *rec, size_t
 
 	*reply = NULL;
 	*reply_len = 0;
-	if (m.msg_type == ONCRPC_REPLY && st == WIRE_OK) {
+	if (m.msg_type == ONCRPC_REPLY) {
+		/* The answer to a callback, or a stray reply: either way nothing is sent back
+		 * (RFC 5531 s9: replies match calls by xid only). */
+		(void)sm_callback_reply(s, conn, m.xid);
 		wire_msg_free(&m);
-		return SM_NOTHING; /* no callbacks are ever sent, so no reply is expected */
+		return SM_NOTHING;
 	}
 	/* A call header that does not decode cannot be answered: drop the connection (RPC-03). */
 	if (m.msg_type != ONCRPC_CALL || !call_header_complete(rec, len)) {

@@ -167,6 +167,14 @@ int sm_hook_backchannel_fault(struct sm *s, const uint8_t sessionid[16]);
 /* The client may hold at most max sessions: CREATE_SESSION beyond gets NFS4ERR_NOSPC (CS-15). */
 int sm_hook_session_cap(struct sm *s, uint64_t clientid, uint32_t max);
 
+/* The client as if its EXCHANGE_ID had come over RPCSEC_GSS and been granted SP4_MACH_CRED
+ * (SES-44): its creating principal becomes the machine credential. CREATE_SESSION,
+ * DESTROY_SESSION, DESTROY_CLIENTID and (bind) BIND_CONN_TO_SESSION from another principal get
+ * NFS4ERR_WRONG_CRED (DS-05, BCTS-04, DCID-09); while the lease lasts another principal's
+ * EXCHANGE_ID cannot take the owner over (NFS4ERR_CLID_INUSE); with bind, SEQUENCE no longer
+ * binds a connection implicitly: NFS4ERR_CONN_NOT_BOUND_TO_SESSION (SEQ-11). */
+int sm_hook_mach_cred(struct sm *s, uint64_t clientid, bool bind);
+
 /* Replies held by the delay hook: the time the next one is due (UINT64_MAX: none held). */
 uint64_t sm_next_release_ms(const struct sm *s);
 /* Release one held reply that is due: true with *conn and *reply (malloc'ed; the caller frees

@@ -144,6 +144,33 @@ int sm_hook_session_cap(struct sm *s, uint64_t clientid, uint32_t max)
 	return 0;
 }
 
+/*
+ * SP4_MACH_CRED as if the client's EXCHANGE_ID had come over RPCSEC_GSS and been granted it
+ * (RFC 8881 s2.10.8.3, s18.35.3; SES-44): the machine credential is the principal that created
+ * the record, and the enforced set is every operation s18.35.3 says a granting server must
+ * enforce when the client asks (EXID-17) - BIND_CONN_TO_SESSION only with bind. DELEGPURGE
+ * is in the set but this server has no delegations: it answers NOTSUPP to every principal.
+ */
+int sm_hook_mach_cred(struct sm *s, uint64_t clientid, bool bind)
+{
+	static const uint32_t enforced[] = {OP_EXCHANGE_ID, OP_CREATE_SESSION, OP_DESTROY_SESSION,
+					    OP_DESTROY_CLIENTID, OP_DELEGPURGE};
+	struct sm_client *c = sm_client_find(s, clientid);
+
+	if (!c)
+		return -1;
+	c->mach_cred = true;
+	c->mach_principal = c->principal;
+	c->must_enforce = (struct bitmap4){0};
+	for (size_t i = 0; i < sizeof(enforced) / sizeof(enforced[0]); i++)
+		bitmap4_set(&c->must_enforce, enforced[i]);
+	if (bind)
+		bitmap4_set(&c->must_enforce, OP_BIND_CONN_TO_SESSION);
+	sm_logf(s, "SP4_MACH_CRED (test hook): client %016llx, BIND_CONN_TO_SESSION %s",
+		(unsigned long long)clientid, bind ? "enforced" : "not enforced");
+	return 0;
+}
+
 int sm_hook_revoke(struct sm *s, uint64_t clientid, uint8_t stateid_xdr[16])
 {
 	struct sm_client *c = sm_client_find(s, clientid);

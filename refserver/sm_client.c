@@ -113,6 +113,33 @@ static bool has_state(const struct sm_client *c)
 	return c->nsessions > 0;
 }
 
+/*
+ * The record's state protection is fixed once the client ID is confirmed (s18.35.3, EXID-19):
+ * granted SP4_MACH_CRED (by the mach-cred test hook) it is reported with its enforced set even
+ * to a later request asking SP4_NONE, which would promise no enforcement for the client ID
+ * returned (s18.35.3) while the server goes on enforcing. spo_must_allow stays empty.
+ */
+static void report_mach_cred(const struct sm_client *c, struct state_protect4_r *sp)
+{
+	if (!c->mach_cred)
+		return;
+	sp->spr_how = SP4_MACH_CRED;
+	sp->spr_mach_ops.spo_must_enforce = c->must_enforce;
+}
+
+/*
+ * s18.35.3: under SP4_MACH_CRED, as long as the lease is unexpired, every later EXCHANGE_ID for
+ * the owner must come with the machine credential. Another principal's EXCHANGE_ID then cannot
+ * take the owner over even when the client holds no state (s18.35.4 case 3 without it); it
+ * collides with the owner in use: NFS4ERR_CLID_INUSE (SES-44).
+ */
+static bool owner_held_by_machine(const struct sm *s, const struct sm_client *conf,
+				  const struct sm_principal *p)
+{
+	return bitmap4_isset(&conf->must_enforce, OP_EXCHANGE_ID) && !sm_client_expired(s, conf) &&
+	       !sm_principal_equal(&conf->mach_principal, p);
+}
+
 static void reply_for(const struct sm *s, const struct sm_client *c, struct EXCHANGE_ID4resok *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -124,6 +151,7 @@ static void reply_for(const struct sm *s, const struct sm_client *c, struct EXCH
 	r->eir_server_owner.so_major_id =
 		(struct wire_opaque){(const uint8_t *)s->server_owner, (uint32_t)strlen(s->server_owner)};
 	r->eir_server_scope = r->eir_server_owner.so_major_id; /* one server, one scope (s2.10.4) */
+	report_mach_cred(c, &r->eir_state_protect);
 }
 
 /* SP4_SSV: malformed parameters are INVAL; well-formed ones name ciphers this server, which has
@@ -180,6 +208,8 @@ uint32_t sm_exchange_id(struct sm *s, struct sm_request *rq, const struct EXCHAN
 			return NFS4ERR_CLID_INUSE; /* case 3, old client active (EXID-23) */
 		/* case 3 with no state, or state whose lease expired: "equivalent to the New Owner
 		 * ID case", the old record and its sessions go (EXID-22) */
+		if (owner_held_by_machine(s, conf, &rq->principal))
+			return NFS4ERR_CLID_INUSE; /* but not under SP4_MACH_CRED (SES-44) */
 		sm_client_destroy(s, conf, SM_BY_REAPER);
 		conf = NULL;
 	}

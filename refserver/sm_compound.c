@@ -99,6 +99,8 @@ static uint32_t run_op(struct sm *s, struct sm_request *rq, const struct COMPOUN
 		return sm_getattr(s, rq, &a->u.getattr, &r->u.getattr);
 	case OP_FREE_STATEID:
 		return sm_free_stateid(rq, &a->u.raw);
+	case OP_OPEN:
+		return sm_open(rq, &a->u.raw);
 	default:
 		return NFS4ERR_NOTSUPP;
 	}

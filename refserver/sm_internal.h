@@ -38,6 +38,11 @@ struct sm_client {
 	uint8_t revoked_other[NFS4_OTHER_SIZE]; /* stateid4.other */
 	bool capped;
 	uint32_t session_cap;
+	/* SP4_MACH_CRED as the mach-cred test hook grants it (RFC 8881 s2.10.8.3, s18.35.3):
+	 * mach_principal must send the ops in must_enforce, else NFS4ERR_WRONG_CRED. */
+	bool mach_cred;
+	struct sm_principal mach_principal;
+	struct bitmap4 must_enforce;
 	/* The CREATE_SESSION slot (s18.36.4): last csa_sequence and its cached result. */
 	uint32_t cs_seqid;
 	bool cs_used;
@@ -69,8 +74,27 @@ struct sm_session {
 	bool dead;
 	bool bc_fault;
 	uint32_t delay_slot, delay_ms;
+	/* The back channel (s18.36.3, s2.10.8.2): callbacks go to cb_program with a credential
+	 * the client offered; cb_xid is the CB_NULL probe in flight (0: none), cb_conn where it
+	 * went; cb_pending: one is owed but no back-channel connection is bound (SES-42). */
+	uint32_t cb_program;
+	uint32_t cb_flavor; /* AUTH_NONE or AUTH_SYS */
+	struct sm_principal cb_cred;
+	char cb_machine[256];
+	uint32_t cb_stamp;
+	uint32_t cb_xid;
+	uint64_t cb_conn;
+	bool cb_pending;
 	struct sm_session *next;
 	struct sm_session *hnext; /* the same hash bucket (struct sm.session_hash) */
+};
+
+/* A call the server starts (a callback) and the connection it goes on. */
+struct sm_outgoing {
+	uint64_t conn;
+	uint8_t *rec; /* the RPC message, without record marking */
+	size_t len;
+	struct sm_outgoing *next;
 };
 
 /* A reply held back by the delay hook: the slot stays in progress until it is released. */
@@ -134,6 +158,8 @@ struct sm {
 	 * ca_maxresponsesize_cached, so a cachethis reply is never refused for room (SES-25). */
 	uint64_t cache_reserved;
 	uint32_t next_stateid;
+	struct sm_outgoing *outbox; /* server-initiated calls to send, in order (sm_callback.c) */
+	uint32_t next_cb_xid;
 };
 
 /* One decision-log line (nothing when no log is set). */
@@ -199,7 +225,23 @@ uint32_t sm_free_stateid(struct sm_request *rq, const struct wire_opaque *args);
 void sm_clients_free(struct sm *s);
 bool sm_principal_equal(const struct sm_principal *a, const struct sm_principal *b);
 
+/* sm_open.c: OPEN on the read-only pseudo-root, for the grace rules (s18.51.3, RC-01, RC-02). */
+uint32_t sm_open(struct sm_request *rq, const struct wire_opaque *args);
+
+/* sm_callback.c: the back channel */
+/* Remember csa_cb_program and the first csa_sec_parms entry this server can use (s18.36.3). */
+void sm_callback_setup(struct sm_session *x, const struct CREATE_SESSION4args *a);
+/* x got conn bound for callbacks: probe it with CB_NULL unless one is in flight. */
+void sm_callback_bound(struct sm *s, struct sm_session *x, uint64_t conn);
+/* conn went away: a probe in flight on it is owed again, on another back connection or later. */
+void sm_callback_conn_lost(struct sm *s, struct sm_session *x, uint64_t conn);
+/* A reply record from the client: true when it answers a callback in flight. */
+bool sm_callback_reply(struct sm *s, uint64_t conn, uint32_t xid);
+void sm_outbox_free(struct sm *s);
+
 /* sm_pseudofs.c */
+/* The type (NF4DIR, NF4REG) of the current filehandle's node; only with rq->has_fh. */
+uint32_t sm_current_type(const struct sm_request *rq);
 uint32_t sm_putrootfh(struct sm_request *rq);
 uint32_t sm_putfh(struct sm_request *rq, const struct PUTFH4args *a);
 uint32_t sm_getfh(struct sm_request *rq, struct GETFH4resok *r);

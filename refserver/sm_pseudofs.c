@@ -26,6 +26,8 @@ static const struct node nodes[] = {
 };
 #define NNODES (sizeof(nodes) / sizeof(nodes[0]))
 
+uint32_t sm_current_type(const struct sm_request *rq) { return nodes[rq->fh].type; }
+
 uint32_t sm_putrootfh(struct sm_request *rq)
 {
 	rq->has_fh = true;

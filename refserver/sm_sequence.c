@@ -101,6 +101,20 @@ static uint32_t not_new(struct sm *s, struct sm_request *rq, const struct sm_ses
 	return NFS4ERR_SERVERFAULT;
 }
 
+/*
+ * A connection not yet bound to x is bound by SEQUENCE itself under SP4_NONE (s2.10.3.1, SES-08).
+ * When BIND_CONN_TO_SESSION is in the client's enforced set (SP4_MACH_CRED, through the mach-cred
+ * test hook) binding is the machine credential's alone: nothing is bound and the request fails
+ * before its slot is looked at (s18.46.3, s18.34.3; SEQ-11, SES-44). A client whose lease ran
+ * out has no state left to protect: it gets BADSESSION like any other (SEQ-08).
+ */
+static bool binding_refused(const struct sm *s, const struct sm_request *rq,
+			    struct sm_session *x)
+{
+	return bitmap4_isset(&x->client->must_enforce, OP_BIND_CONN_TO_SESSION) &&
+	       !sm_session_bound(x, rq->conn) && !sm_client_expired(s, x->client);
+}
+
 uint32_t sm_sequence(struct sm *s, struct sm_request *rq, const struct COMPOUND4args *args,
 		     struct SEQUENCE4resok *r)
 {
@@ -116,6 +130,8 @@ uint32_t sm_sequence(struct sm *s, struct sm_request *rq, const struct COMPOUND4
 
 	if (!x)
 		return NFS4ERR_BADSESSION; /* SEQ-02 */
+	if (binding_refused(s, rq, x))
+		return NFS4ERR_CONN_NOT_BOUND_TO_SESSION; /* s18.46.3 (SEQ-11) */
 	if (sm_client_expired(s, x->client)) {
 		sm_reap(s); /* lease over: its state is gone, as if the reaper had run (SEQ-08) */
 		return NFS4ERR_BADSESSION;

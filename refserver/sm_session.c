@@ -62,6 +62,7 @@ static struct sm_binding *binding_of(struct sm_session *x, uint64_t conn)
 bool sm_session_bind(struct sm *s, struct sm_session *x, uint64_t conn, uint32_t dir)
 {
 	struct sm_binding *b = binding_of(x, conn);
+	bool new_back = (dir & CDFS4_BACK) && !(b && (b->dir & CDFS4_BACK));
 
 	if (!b && x->nconns >= s->limits.max_conns_per_session)
 		return false;
@@ -70,6 +71,8 @@ bool sm_session_bind(struct sm *s, struct sm_session *x, uint64_t conn, uint32_t
 	else
 		x->conns[x->nconns++] = (struct sm_binding){conn, dir};
 	x->had_back |= (dir & CDFS4_BACK) != 0;
+	if (new_back)
+		sm_callback_bound(s, x, conn);
 	return true;
 }
 
@@ -79,8 +82,14 @@ void sm_conn_unbind_all(struct sm *s, uint64_t conn)
 {
 	for (struct sm_session *x = s->sessions; x; x = x->next) {
 		struct sm_binding *b = binding_of(x, conn);
-		if (b)
-			*b = x->conns[--x->nconns];
+		bool was_back;
+
+		if (!b)
+			continue;
+		was_back = (b->dir & CDFS4_BACK) != 0;
+		*b = x->conns[--x->nconns];
+		if (was_back)
+			sm_callback_conn_lost(s, x, conn);
 	}
 }
 
@@ -281,6 +290,7 @@ static uint32_t create(struct sm *s, struct sm_request *rq, struct sm_client *c,
 	x->back = r->csr_back_chan_attrs;
 	x->flags = r->csr_flags;
 	x->created_ms = x->last_used_ms = sm_now(s);
+	sm_callback_setup(x, a);
 	sm_session_bind(s, x, rq->conn,
 			CDFS4_FORE | (x->flags & CREATE_SESSION4_FLAG_CONN_BACK_CHAN ? CDFS4_BACK : 0));
 	x->next = s->sessions;
@@ -344,6 +354,18 @@ static void confirm(struct sm *s, struct sm_client *c)
 	s->stats.clients_confirmed++;
 }
 
+/*
+ * Under SP4_MACH_CRED an operation in the granted spo_must_enforce set must come with the
+ * machine credential, else NFS4ERR_WRONG_CRED (RFC 8881 s2.10.8.3, s18.35.3; SES-44). Only the
+ * mach-cred test hook grants it here (no RPCSEC_GSS), so the principal is compared with the
+ * AUTH_SYS equality of catalogue s17; under SP4_NONE the set is empty (SES-43).
+ */
+static bool not_machine_cred(const struct sm_client *c, const struct sm_request *rq, uint32_t op)
+{
+	return bitmap4_isset(&c->must_enforce, op) &&
+	       !sm_principal_equal(&c->mach_principal, &rq->principal);
+}
+
 uint32_t sm_create_session(struct sm *s, struct sm_request *rq,
 			   const struct CREATE_SESSION4args *a, struct CREATE_SESSION4resok *r)
 {
@@ -353,6 +375,9 @@ uint32_t sm_create_session(struct sm *s, struct sm_request *rq,
 	if (st != NFS4_OK)
 		return st;
 	c = sm_client_find(s, a->csa_clientid);
+	/* Under SP4_MACH_CRED another principal neither reads nor advances the slot (SES-44). */
+	if (c && not_machine_cred(c, rq, OP_CREATE_SESSION))
+		return NFS4ERR_WRONG_CRED;
 	if (!c)
 		return NFS4ERR_STALE_CLIENTID; /* phase 1 (CS-04) */
 	switch (slot_check_seqid(c->cs_seqid, c->cs_used, a->csa_sequence)) { /* phase 2 */
@@ -387,8 +412,9 @@ uint32_t sm_create_session(struct sm *s, struct sm_request *rq,
 
 /* ---- DESTROY_SESSION, BIND_CONN_TO_SESSION ---------------------------------------------------- */
 
-uint32_t sm_destroy_session(struct sm *s, struct sm_request *rq,
-			    const struct DESTROY_SESSION4args *a, bool last_op)
+/* DESTROY_SESSION once the credential is not in question. */
+static uint32_t destroy_session(struct sm *s, struct sm_request *rq,
+				const struct DESTROY_SESSION4args *a, bool last_op)
 {
 	struct sm_session *x = sm_session_find(s, a->dsa_sessionid);
 
@@ -405,6 +431,17 @@ uint32_t sm_destroy_session(struct sm *s, struct sm_request *rq,
 		return NFS4ERR_DELAY;
 	sm_session_destroy(s, x, SM_BY_CLIENT); /* its slot goes with it: nothing to finish */
 	return NFS4_OK;
+}
+
+uint32_t sm_destroy_session(struct sm *s, struct sm_request *rq,
+			    const struct DESTROY_SESSION4args *a, bool last_op)
+{
+	const struct sm_session *x = sm_session_find(s, a->dsa_sessionid);
+
+	/* s18.37.3: under SP4_MACH_CRED the machine principal alone destroys it (DS-05) */
+	if (x && not_machine_cred(x->client, rq, OP_DESTROY_SESSION))
+		return NFS4ERR_WRONG_CRED;
+	return destroy_session(s, rq, a, last_op);
 }
 
 static uint32_t dir_from_client(uint32_t d)
@@ -437,6 +474,8 @@ uint32_t sm_bind_conn(struct sm *s, struct sm_request *rq, const struct BIND_CON
 		return NFS4ERR_BADSESSION; /* BCTS-08 */
 	if (!dir)
 		return NFS4ERR_BADXDR; /* not a channel_dir_from_client4 value (s15.1.1.1, CMP-20) */
+	if (not_machine_cred(x->client, rq, OP_BIND_CONN_TO_SESSION))
+		return NFS4ERR_WRONG_CRED; /* s18.34.3: the machine credential binds (BCTS-04) */
 	b = binding_of(x, rq->conn);
 	if (b && or_both_satisfied(a->bctsa_dir, b->dir))
 		dir = b->dir; /* "the client will accept" the channel it already has (s18.34.3) */
@@ -453,7 +492,8 @@ uint32_t sm_bind_conn(struct sm *s, struct sm_request *rq, const struct BIND_CON
 
 /* ---- DESTROY_CLIENTID, RECLAIM_COMPLETE -------------------------------------------------------- */
 
-uint32_t sm_destroy_clientid(struct sm *s, const struct DESTROY_CLIENTID4args *a)
+/* DESTROY_CLIENTID once the credential is not in question. */
+static uint32_t destroy_clientid(struct sm *s, const struct DESTROY_CLIENTID4args *a)
 {
 	struct sm_client *c = sm_client_find(s, a->dca_clientid);
 
@@ -463,6 +503,17 @@ uint32_t sm_destroy_clientid(struct sm *s, const struct DESTROY_CLIENTID4args *a
 		return NFS4ERR_CLIENTID_BUSY; /* DCID-01, DCID-02 */
 	sm_client_destroy(s, c, SM_BY_CLIENT_GONE);
 	return NFS4_OK;
+}
+
+uint32_t sm_destroy_clientid(struct sm *s, const struct DESTROY_CLIENTID4args *a)
+{
+	const struct sm_client *c = sm_client_find(s, a->dca_clientid);
+
+	/* s2.10.8.3, s18.35.3: under SP4_MACH_CRED the machine credential alone destroys it
+	 * (DCID-09); s->rq is this COMPOUND, the only one that runs */
+	if (c && not_machine_cred(c, s->rq, OP_DESTROY_CLIENTID))
+		return NFS4ERR_WRONG_CRED;
+	return destroy_clientid(s, a);
 }
 
 uint32_t sm_reclaim_complete(struct sm_request *rq, const struct RECLAIM_COMPLETE4args *a)

@@ -4,7 +4,9 @@
  * Real traffic mixes file ops into session COMPOUNDs. These functions walk
  * an op's arguments or resok arm to its exact end, checking every length,
  * discriminant and padding, so the caller can keep the bytes as a slice and
- * go on to the next op. Nothing here is stored: only the shape is checked.
+ * go on to the next op. Nothing here is stored: only the shape is checked;
+ * nfs4_open_args_peek() walks OPEN's arguments the same way and reports the
+ * few fields a server decides OPEN's first errors on.
  */
 #include "nfs4_internal.h"
 
@@ -85,18 +87,17 @@ static bool createtype(struct xdr_dec *d)
 	}
 }
 
-/* openflag4: OPEN4_CREATE (1) carries createhow4. */
-static bool openflag(struct xdr_dec *d)
+/* openflag4: OPEN4_CREATE (1) carries createhow4. *mode is UINT32_MAX without one. */
+static bool openflag(struct xdr_dec *d, uint32_t *opentype, uint32_t *mode)
 {
-	uint32_t opentype, mode;
-
-	XDR_TRY(xdr_get_u32(d, "opentype", &opentype));
-	if (opentype == 0) /* OPEN4_NOCREATE */
+	*mode = UINT32_MAX;
+	XDR_TRY(xdr_get_u32(d, "opentype", opentype));
+	if (*opentype == 0) /* OPEN4_NOCREATE */
 		return true;
-	if (opentype != 1)
-		return bad_arm(d, "opentype", "opentype4", opentype);
-	XDR_TRY(xdr_get_u32(d, "createmode", &mode));
-	switch (mode) {
+	if (*opentype != 1)
+		return bad_arm(d, "opentype", "opentype4", *opentype);
+	XDR_TRY(xdr_get_u32(d, "createmode", mode));
+	switch (*mode) {
 	case 0: /* UNCHECKED4 */
 	case 1: /* GUARDED4 */
 		return fattr4_skip(d, "createattrs");
@@ -106,45 +107,72 @@ static bool openflag(struct xdr_dec *d)
 		XDR_TRY(verifier(d, "cva_verf"));
 		return fattr4_skip(d, "cva_attrs");
 	default:
-		return bad_arm(d, "createmode", "createmode4", mode);
+		return bad_arm(d, "createmode", "createmode4", *mode);
 	}
 }
 
-static bool open_claim(struct xdr_dec *d)
+/* open_claim4: the claim type, and the component name of the arms that carry one. */
+static bool open_claim(struct xdr_dec *d, uint32_t *claim, struct wire_opaque *file)
 {
-	uint32_t claim;
-
-	XDR_TRY(xdr_get_u32(d, "claim", &claim));
-	switch (claim) {
+	*file = (struct wire_opaque){NULL, 0};
+	XDR_TRY(xdr_get_u32(d, "claim", claim));
+	switch (*claim) {
 	case 0: /* CLAIM_NULL */
 	case 3: /* CLAIM_DELEGATE_PREV */
-		return component(d, "file");
+		return xdr_get_opaque(d, "file", NO_LIMIT, file);
 	case 1: /* CLAIM_PREVIOUS */
 		return u32(d, "delegate_type");
 	case 2: /* CLAIM_DELEGATE_CUR */
 		XDR_TRY(stateid4_skip(d, "delegate_stateid"));
-		return component(d, "file");
+		return xdr_get_opaque(d, "file", NO_LIMIT, file);
 	case 4: /* CLAIM_FH */
 	case 6: /* CLAIM_DELEG_PREV_FH */
 		return true;
 	case 5: /* CLAIM_DELEG_CUR_FH (RFC 5662: = 5, carries the delegation stateid) */
 		return stateid4_skip(d, "oc_delegate_stateid");
 	default:
-		return bad_arm(d, "claim", "open_claim_type4", claim);
+		return bad_arm(d, "claim", "open_claim_type4", *claim);
 	}
 }
 
-static bool open_args(struct xdr_dec *d)
+/* OPEN4args, reporting the fields a server's first decisions need. */
+static bool open_fields(struct xdr_dec *d, uint32_t *share_access, uint32_t *opentype,
+			uint32_t *createmode, uint32_t *claim, struct wire_opaque *file)
 {
 	XDR_TRY(u32(d, "seqid"));
-	XDR_TRY(u32(d, "share_access"));
+	XDR_TRY(xdr_get_u32(d, "share_access", share_access));
 	XDR_TRY(u32(d, "share_deny"));
 	xdr_push(d, "owner", -1);
 	XDR_TRY(u64(d, "clientid"));
 	XDR_TRY(xdr_skip_opaque(d, "owner", NFS4_OPAQUE_LIMIT));
 	xdr_pop(d);
-	XDR_TRY(openflag(d));
-	return open_claim(d);
+	XDR_TRY(openflag(d, opentype, createmode));
+	return open_claim(d, claim, file);
+}
+
+static bool open_args(struct xdr_dec *d)
+{
+	uint32_t share_access, opentype, createmode, claim;
+	struct wire_opaque file;
+
+	return open_fields(d, &share_access, &opentype, &createmode, &claim, &file);
+}
+
+bool nfs4_open_args_peek(const struct wire_opaque *raw, uint32_t *share_access, uint32_t *opentype,
+			 uint32_t *createmode, uint32_t *claim, struct wire_opaque *file,
+			 struct wire_error *err)
+{
+	struct xdr_dec d;
+
+	/* Lenient like the COMPOUND decoder that kept the slice; only the length must match. */
+	xdr_dec_init(&d, raw->data, raw->len, 0);
+	xdr_push(&d, "OPEN", -1);
+	if (open_fields(&d, share_access, opentype, createmode, claim, file) &&
+	    xdr_remaining(&d) != 0)
+		xdr_fail(&d, WIRE_ERR_TRAILING, NULL, "%zu bytes after OPEN4args",
+			 xdr_remaining(&d));
+	*err = d.error;
+	return xdr_ok(&d);
 }
 
 /* nfsace4: type, flag, access mask, who. */

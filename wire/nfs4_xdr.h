@@ -54,6 +54,17 @@ bool nfs4_resop_decode(struct xdr_dec *d, struct nfs_resop *r);
 void nfs4_argop_encode(struct xdr_enc *e, const struct nfs_argop *a);
 void nfs4_resop_encode(struct xdr_enc *e, const struct nfs_resop *r);
 
+/*
+ * What a server decides OPEN's first errors on, read from OPEN4args kept raw (u.raw; RFC 8881
+ * s18.16.1): share_access, opentype (OPEN4_NOCREATE 0, OPEN4_CREATE 1), createmode (UINT32_MAX
+ * without OPEN4_CREATE), the open_claim_type4, and for CLAIM_NULL, CLAIM_DELEGATE_CUR and
+ * CLAIM_DELEGATE_PREV the component name (a slice of raw; empty for the other claims). False,
+ * with *err, when raw is not exactly one well-formed OPEN4args.
+ */
+bool nfs4_open_args_peek(const struct wire_opaque *raw, uint32_t *share_access, uint32_t *opentype,
+			 uint32_t *createmode, uint32_t *claim, struct wire_opaque *file,
+			 struct wire_error *err);
+
 /* bitmap4 and fattr4, shared by GETATTR, CREATE, OPEN, READDIR and the printer. */
 bool bitmap4_decode(struct xdr_dec *d, const char *field, struct bitmap4 *b);
 void bitmap4_encode(struct xdr_enc *e, const struct bitmap4 *b);

@@ -134,7 +134,8 @@ static void test_table(void)
 	CU_ASSERT_PTR_NULL(hook_param_find(h, "sessionid")); /* only the members it reads */
 	CU_ASSERT_PTR_NULL(hook_find("nosuch"));
 	CU_ASSERT_STRING_EQUAL(hook_names(buf, sizeof(buf)),
-			       "target, force-highest, preset, delay, restart, revoke, bcfault, session-cap");
+			       "target, force-highest, preset, delay, restart, revoke, bcfault, session-cap, "
+			       "mach-cred");
 	CU_ASSERT_STRING_EQUAL(hook_param_names(hook_find("preset"), buf, sizeof(buf)),
 			       "sessionid, slot, seqid");
 	CU_ASSERT_TRUE(hook_type_default(HOOK_CLIENTID, &var) && strcmp(var, "clientid") == 0);

@@ -161,6 +161,38 @@ static void test_errors(void)
 		    "rpcvers, cred, uid, gid, gids, machine, stamp)");
 }
 
+/* `callback`, `reply` and the call.* fields (the back channel, RFC 8881 s2.10.3.1). */
+static void test_callbacks(void)
+{
+	struct case_def c;
+	char err[512] = "";
+	const char *ok = HEADER "c1 > CREATE_SESSION csa_sec_parms.cb_secflavor=AUTH_SYS "
+			 "csa_sec_parms.cbsp_sys_cred.uid=7\n"
+			 "c1 < NFS4_OK\n"
+			 "c1 < callback | nothing 2s\n"
+			 "    expect call.prog == NFS4_CALLBACK\n"
+			 "    expect call.machinename == \"h\"\n"
+			 "c1 > reply\n";
+
+	CU_ASSERT_TRUE_FATAL(parse(ok, &c, err, sizeof(err)));
+	CU_ASSERT_EQUAL_FATAL(c.nsteps, 4);
+	CU_ASSERT_EQUAL(c.steps[2].u.expect.outcomes[0].kind, OUT_CALLBACK);
+	CU_ASSERT_EQUAL(c.steps[2].u.expect.nchecks, 2);
+	CU_ASSERT_TRUE(c.steps[3].u.send.cb_reply);
+	case_free(&c);
+	parse_fails("c1 > NULL\nc1 < callback | NFS4_OK\n",
+		    "t.case:9:24: 'callback' waits for the server's call: it goes with 'nothing' or "
+		    "'closed' only, and takes no @label");
+	parse_fails("c1 > @a NULL\nc1 < @a callback\n",
+		    "t.case:9:17: 'callback' waits for the server's call: it goes with 'nothing' or "
+		    "'closed' only, and takes no @label");
+	parse_fails("c1 > NULL\nc1 < callback\n    expect call.colour == 1\n",
+		    "t.case:10:12: 'call.colour' is not a callback field (call.prog, call.vers, "
+		    "call.proc, call.flavor, call.uid, call.gid, call.machinename)");
+	parse_fails("c1 > NULL\nc1 < nope\n",
+		    "t.case:9:6: unknown status or outcome 'nope'");
+}
+
 static void test_header_errors(void)
 {
 	struct case_def c;
@@ -218,10 +250,10 @@ static void test_hook_errors(void)
 	parse_fails_after(HOOK_HEADER, "hook\n", "t.case:9:5: hook needs a name: hook NAME [key=value ...]");
 	parse_fails_after(HOOK_HEADER, "hook nosuch\n",
 			  "t.case:9:6: unknown hook 'nosuch' (target, force-highest, preset, delay, "
-			  "restart, revoke, bcfault, session-cap)");
+			  "restart, revoke, bcfault, session-cap, mach-cred)");
 	parse_fails_after(HOOK_HEADER, "hook session -cap\n",
 			  "t.case:9:6: unknown hook 'session' (target, force-highest, preset, delay, "
-			  "restart, revoke, bcfault, session-cap)");
+			  "restart, revoke, bcfault, session-cap, mach-cred)");
 	parse_fails_after(HOOK_HEADER, "hook preset slots=1\n",
 			  "t.case:9:13: hook preset has no argument 'slots' (sessionid, slot, seqid)");
 	parse_fails_after(HOOK_HEADER, "hook revoke sessionid=$sessionid\n",
@@ -339,6 +371,7 @@ void tests_register(void)
 		{"send and expect", test_send_and_expect},
 		{"repeat, sleep, set, empty compound", test_repeat_sleep_set},
 		{"step errors", test_errors},
+		{"callbacks", test_callbacks},
 		{"header errors", test_header_errors},
 		{"hook steps", test_hooks},
 		{"hook step errors", test_hook_errors},

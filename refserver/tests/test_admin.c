@@ -314,6 +314,16 @@ static void test_hooks(void)
 	CHECK(st == 404, "session-cap of an unknown client: %u", st);
 	st = call(&f, "POST", "/api/v1/hooks/bcfault", tok, "{\"sessionid\":\"" SID "\"}", NULL);
 	CHECK(st == 404, "bcfault on an unknown session: %u", st);
+	st = call(&f, "POST", "/api/v1/hooks/mach-cred", tok, "{\"clientid\":\"12\",\"bind\":1}",
+		  NULL);
+	CHECK(st == 400, "mach-cred with a bind that is not a boolean: %u", st);
+	st = call(&f, "POST", "/api/v1/hooks/mach-cred", tok, "{\"bind\":false}", NULL);
+	CHECK(st == 400, "mach-cred without clientid: %u", st);
+	st = call(&f, "POST", "/api/v1/hooks/mach-cred", tok, "{\"clientid\":\"12\"}", NULL);
+	CHECK(st == 404, "mach-cred of an unknown client (bind defaulted): %u", st);
+	st = call(&f, "POST", "/api/v1/hooks/mach-cred", tok,
+		  "{\"clientid\":\"12\",\"bind\":false}", NULL);
+	CHECK(st == 404, "mach-cred of an unknown client: %u", st);
 	st = call(&f, "GET", "/api/v1/hooks/target", NULL, NULL, NULL);
 	CHECK(st == 405, "GET a hook: %u", st);
 	teardown(&f);
