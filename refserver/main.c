@@ -172,27 +172,12 @@ static int start(struct refd *r)
 	return start_admin(r);
 }
 
-/* Send the replies the delay hook held whose time has come (sm.h). */
-static void release_held_replies(struct refd *r)
-{
-	uint64_t conn;
-	uint8_t *reply;
-	size_t len;
-
-	for (;;) {
-		pthread_mutex_lock(&r->lock);
-		bool due = sm_release_due(r->sm, &conn, &reply, &len);
-		pthread_mutex_unlock(&r->lock);
-		if (!due)
-			return;
-		(void)transport_send(r->t, conn, reply, len); /* fails only when conn has closed */
-		free(reply);
-	}
-}
-
-/* Send the calls the state machine started (callbacks, sm_callback.h), after the replies of the
- * records that started them. */
-static void send_outgoing_calls(struct refd *r)
+/*
+ * Send what the state machine has ready outside a request's reply, in order: the replies the
+ * delay hook held whose time has come (sm_release_due, sm.h), or the calls it started itself
+ * (sm_outgoing_take, sm_callback.h: callbacks go after the replies that started them).
+ */
+static void send_ready(struct refd *r, bool (*take)(struct sm *, uint64_t *, uint8_t **, size_t *))
 {
 	uint64_t conn;
 	uint8_t *rec;
@@ -200,7 +185,7 @@ static void send_outgoing_calls(struct refd *r)
 
 	for (;;) {
 		pthread_mutex_lock(&r->lock);
-		bool more = sm_outgoing_take(r->sm, &conn, &rec, &len);
+		bool more = take(r->sm, &conn, &rec, &len);
 		pthread_mutex_unlock(&r->lock);
 		if (!more)
 			return;
@@ -238,8 +223,8 @@ static void serve(struct refd *r)
 			next = now + (period ? period : 1000);
 		}
 		int rc = transport_run_once(r->t, wait_ms(r, now, next));
-		release_held_replies(r);
-		send_outgoing_calls(r);
+		send_ready(r, sm_release_due);
+		send_ready(r, sm_outgoing_take);
 		pthread_mutex_lock(&r->lock);
 		transport_stats(r->t, &r->tstats);
 		pthread_mutex_unlock(&r->lock);

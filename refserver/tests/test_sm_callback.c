@@ -65,8 +65,8 @@ static void test_probe_program_auth_none(void)
 {
 	struct sm *s = harness_sm(90);
 	uint8_t sid[16];
-	struct oncrpc_call call;
-	uint64_t conn;
+	struct oncrpc_call call = {0};
+	uint64_t conn = 0;
 
 	session_with_back(s, "cb-none", 0x40000123, NULL, sid);
 	CHECK(next_call(s, &conn, &call), "a probe after CREATE_SESSION with CONN_BACK_CHAN");
@@ -85,8 +85,8 @@ static void test_probe_auth_sys_as_offered(void)
 	struct sm *s = harness_sm(90);
 	struct callback_sec_parms4 sec = {.cb_secflavor = ONCRPC_AUTH_SYS};
 	uint8_t sid[16];
-	struct oncrpc_call call;
-	uint64_t conn;
+	struct oncrpc_call call = {0};
+	uint64_t conn = 0;
 
 	sec.cbsp_sys_cred = (struct oncrpc_authsys){
 		.stamp = 9, .machinename = {(const uint8_t *)"cbhost", 6}, .uid = 4242, .gid = 4343,
@@ -110,8 +110,8 @@ static void test_probe_on_bind(void)
 {
 	struct sm *s = harness_sm(90);
 	uint8_t sid[16];
-	uint64_t cid, conn;
-	struct oncrpc_call call;
+	uint64_t cid, conn = 0;
+	struct oncrpc_call call = {0};
 	struct nfs_argop bind;
 
 	harness_open_session(s, 1, "cb-bind", sid, &cid);
@@ -129,8 +129,8 @@ static void test_probe_resent_after_close(void)
 {
 	struct sm *s = harness_sm(90);
 	uint8_t sid[16];
-	uint64_t cid, conn;
-	struct oncrpc_call first, again;
+	uint64_t cid, conn = 0;
+	struct oncrpc_call first = {0}, again = {0};
 	struct SEQUENCE4resok res;
 	struct nfs_argop bind = {0};
 
