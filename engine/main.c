@@ -22,6 +22,7 @@
 #include "case_parse.h"
 #include "conn.h"
 #include "coverage.h"
+#include "pcap_cli.h"
 #include "reports.h"
 #include "reqindex.h"
 #include "runner.h"
@@ -57,6 +58,7 @@ static const char usage_text[] =
 	"  show CASE                         the compiled steps of one case (file or id)\n"
 	"  coverage [CASES]                  requirement ids -> cases or waivers; uncovered ids\n"
 	"  ping --target HOST:PORT           send an RPC NULL call and wait for the reply\n"
+	"  pcap decode FILE                  decode a capture's NFSv4.1 traffic (pcap --help)\n"
 	"  version                           print the version\n"
 	"\n"
 	"selection (run, list, coverage):\n"
@@ -718,6 +720,8 @@ int main(int argc, char **argv)
 	}
 	if (argc < 2)
 		return usage_error("a command is needed");
+	if (!strcmp(cmd, "pcap")) /* its own options: pcap/pcap_cli.c */
+		return pcap_cli_main(argc - 1, argv + 1);
 	if (parse_cli(&c, argc, argv) != 0)
 		return EXIT_USAGE;
 	if (!strcmp(cmd, "run"))

@@ -1,0 +1,114 @@
+/* pcap_cli.c - `nfs41check pcap ...` (see pcap_cli.h). */
+#include "pcap_cli.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+
+#define EXIT_PROBLEMS 1
+#define EXIT_UNREADABLE 2
+#define EXIT_USAGE 64
+
+static const char usage_text[] =
+	"usage: nfs41check pcap decode FILE [--json | --tsv | -v] [--port P] [--stats] [--strict]\n"
+	"\n"
+	"Reads a capture (pcap or pcapng; Ethernet, Linux cooked SLL/SLL2, raw IP or BSD loopback;\n"
+	"IPv4 and IPv6), reassembles the TCP connections to the NFS port, cuts them into RPC records\n"
+	"and decodes NFSv4.1 with nfs41check's wire library.\n"
+	"\n"
+	"decode FILE       one line per RPC message: frame, tcp stream, ports, and the message\n"
+	"                  (xid, call or reply, COMPOUND ops, statuses)\n"
+	"  -v, --verbose   every field of every message as well\n"
+	"  --json          one JSON document: messages, warnings, statistics\n"
+	"  --tsv           the columns of `tshark -T fields -e frame.number -e tcp.stream\n"
+	"                  -e tcp.srcport -e tcp.dstport -e rpc.xid -e rpc.msgtyp -e nfs.minorversion\n"
+	"                  -e nfs.opcode -e nfs.nfsstat4`, to compare with tshark\n"
+	"  --port P        the NFS server's TCP port (default 2049); other TCP is counted, not read\n"
+	"  --stats         a summary line on stderr at the end\n"
+	"  --strict        exit 1 when anything was malformed, missing or undecodable\n"
+	"\n"
+	"Warnings (malformed frames, bytes missing from a stream, records that do not decode) go\n"
+	"to stderr as `frame N: ...`; reading goes on after them.\n"
+	"Exit status: 0 read, 1 problems found with --strict, 2 the file cannot be read, 64 usage.\n";
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("nfs41check pcap: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n(nfs41check pcap --help for usage)\n", stderr);
+	return EXIT_USAGE;
+}
+
+static int parse_port(const char *s, uint16_t *port)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < 1 || v > 65535)
+		return -1;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+static int cmd_decode(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"verbose", no_argument, NULL, 'v'}, {"json", no_argument, NULL, 'j'},
+		{"tsv", no_argument, NULL, 't'},     {"port", required_argument, NULL, 'p'},
+		{"stats", no_argument, NULL, 's'},   {"strict", no_argument, NULL, 'S'},
+		{"help", no_argument, NULL, 'h'},    {NULL, 0, NULL, 0}};
+	struct decode_opts o = {.format = DECODE_TEXT};
+	struct decode_result res;
+	bool strict = false;
+	char err[512];
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'v': o.format = DECODE_VERBOSE; break;
+		case 'j': o.format = DECODE_JSON; break;
+		case 't': o.format = DECODE_TSV; break;
+		case 's': o.stats = true; break;
+		case 'S': strict = true; break;
+		case 'p':
+			if (parse_port(optarg, &o.read.port) != 0)
+				return usage_error("--port takes a port number 1..65535, not '%s'", optarg);
+			break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		default: return usage_error("bad option (see --help)");
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error("decode takes one capture file");
+	if (pcap_decode_file(argv[optind], &o, stdout, stderr, &res, err, sizeof(err)) != 0) {
+		fprintf(stderr, "nfs41check pcap decode: %s\n", err);
+		return EXIT_UNREADABLE;
+	}
+	return strict && res.warnings ? EXIT_PROBLEMS : 0;
+}
+
+int pcap_cli_main(int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+
+	if (!strcmp(sub, "--help") || !strcmp(sub, "-h") || !strcmp(sub, "help")) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (!strcmp(sub, "decode"))
+		return cmd_decode(argc - 1, argv + 1);
+	if (!*sub)
+		return usage_error("a subcommand is needed: decode");
+	return usage_error("unknown subcommand '%s' (decode)", sub);
+}
