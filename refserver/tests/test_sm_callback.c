@@ -13,20 +13,29 @@
 #include "test_main.h"
 #include "wire.h"
 
-/* The next server-initiated call, decoded; false when there is none. */
+/* The record of the last call next_call() took: the decoded call's slices point into it. */
+static uint8_t *last_rec;
+
+static void release_last_call(void)
+{
+	free(last_rec);
+	last_rec = NULL;
+}
+
+/* The next server-initiated call, decoded (valid until the next call or release_last_call());
+ * false when there is none. */
 static bool next_call(struct sm *s, uint64_t *conn, struct oncrpc_call *call)
 {
-	uint8_t *rec;
 	size_t len;
 	struct xdr_dec d;
 	bool ok;
 
-	if (!sm_outgoing_take(s, conn, &rec, &len))
+	release_last_call();
+	if (!sm_outgoing_take(s, conn, &last_rec, &len))
 		return false;
-	xdr_dec_init(&d, rec, len, 0);
+	xdr_dec_init(&d, last_rec, len, 0);
 	ok = oncrpc_call_decode(&d, call) && d.pos == len;
 	CHECK(ok, "the callback record decodes to its end");
-	free(rec);
 	return ok;
 }
 
@@ -76,6 +85,7 @@ static void test_probe_program_auth_none(void)
 	CHECK_U64(call.proc, 0);
 	CHECK_U64(call.cred.flavor, ONCRPC_AUTH_NONE); /* SES-45 */
 	CHECK(!next_call(s, &conn, &call), "one probe only");
+	release_last_call();
 	sm_free(s);
 }
 
@@ -102,6 +112,7 @@ static void test_probe_auth_sys_as_offered(void)
 	CHECK(call.cred.u.sys.machinename.len == 6 &&
 		      memcmp(call.cred.u.sys.machinename.data, "cbhost", 6) == 0,
 	      "the machine name offered");
+	release_last_call();
 	sm_free(s);
 }
 
@@ -120,6 +131,7 @@ static void test_probe_on_bind(void)
 	CHECK_STATUS(harness_status(s, 2, &bind, 1), NFS4_OK);
 	CHECK(next_call(s, &conn, &call), "a probe on the new back connection");
 	CHECK_U64(conn, 2);
+	release_last_call();
 	sm_free(s);
 }
 
@@ -151,6 +163,7 @@ static void test_probe_resent_after_close(void)
 	CHECK_STATUS(harness_status(s, 4, &bind, 1), NFS4_OK);
 	CHECK(next_call(s, &conn, &again), "a fresh probe for the next back connection");
 	CHECK(again.xid != first.xid, "answered: the next probe is a new call");
+	release_last_call();
 	sm_free(s);
 }
 
@@ -161,6 +174,7 @@ static void test_stray_reply_ignored(void)
 
 	answer(s, 5, 0x1234);
 	CHECK_U64(harness_nclients(s), 0);
+	release_last_call();
 	sm_free(s);
 }
 
