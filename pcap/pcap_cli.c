@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "extract.h"
 
 #define EXIT_PROBLEMS 1
 #define EXIT_UNREADABLE 2
@@ -15,6 +16,7 @@
 
 static const char usage_text[] =
 	"usage: nfs41check pcap decode FILE [--json | --tsv | -v] [--port P] [--stats] [--strict]\n"
+	"       nfs41check pcap extract FILE --corpus DIR [--form compound|raw] [--replies] [--port P]\n"
 	"\n"
 	"Reads a capture (pcap or pcapng; Ethernet, Linux cooked SLL/SLL2, raw IP or BSD loopback;\n"
 	"IPv4 and IPv6), reassembles the TCP connections to the NFS port, cuts them into RPC records\n"
@@ -30,6 +32,13 @@ static const char usage_text[] =
 	"  --port P        the NFS server's TCP port (default 2049); other TCP is counted, not read\n"
 	"  --stats         a summary line on stderr at the end\n"
 	"  --strict        exit 1 when anything was malformed, missing or undecodable\n"
+	"\n"
+	"extract FILE      each RPC call record as a fuzz seed in DIR, named call-<hash of the\n"
+	"                  bytes> (a record seen before is not written again)\n"
+	"  --corpus DIR    the seed folder (created when missing)\n"
+	"  --form F        compound (default): fuzz/fuzz_compound.c's option byte, then the record;\n"
+	"                  raw: the record alone\n"
+	"  --replies       replies too (reply-<hash>)\n"
 	"\n"
 	"Warnings (malformed frames, bytes missing from a stream, records that do not decode) go\n"
 	"to stderr as `frame N: ...`; reading goes on after them.\n"
@@ -98,6 +107,47 @@ static int cmd_decode(int argc, char **argv)
 	return strict && res.warnings ? EXIT_PROBLEMS : 0;
 }
 
+static int cmd_extract(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"corpus", required_argument, NULL, 'c'}, {"form", required_argument, NULL, 'f'},
+		{"replies", no_argument, NULL, 'r'},      {"port", required_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+	struct extract_opts o = {.form = EXTRACT_COMPOUND};
+	struct extract_result res;
+	char err[512];
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': o.dir = optarg; break;
+		case 'r': o.replies = true; break;
+		case 'f':
+			if (strcmp(optarg, "compound") && strcmp(optarg, "raw"))
+				return usage_error("--form is compound or raw, not '%s'", optarg);
+			o.form = optarg[0] == 'r' ? EXTRACT_RAW : EXTRACT_COMPOUND;
+			break;
+		case 'p':
+			if (parse_port(optarg, &o.read.port) != 0)
+				return usage_error("--port takes a port number 1..65535, not '%s'", optarg);
+			break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		default: return usage_error("bad option (see --help)");
+		}
+	}
+	if (optind != argc - 1 || !o.dir)
+		return usage_error("extract takes one capture file and --corpus DIR");
+	if (pcap_extract_file(argv[optind], &o, &res, err, sizeof(err)) != 0) {
+		fprintf(stderr, "nfs41check pcap extract: %s\n", err);
+		return EXIT_UNREADABLE;
+	}
+	printf("%lu seeds written to %s, %lu already there (%llu NFS calls, %llu replies read)\n",
+	       res.written, o.dir, res.duplicates, (unsigned long long)res.st.calls,
+	       (unsigned long long)res.st.replies);
+	return 0;
+}
+
 int pcap_cli_main(int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : "";
@@ -108,7 +158,9 @@ int pcap_cli_main(int argc, char **argv)
 	}
 	if (!strcmp(sub, "decode"))
 		return cmd_decode(argc - 1, argv + 1);
+	if (!strcmp(sub, "extract"))
+		return cmd_extract(argc - 1, argv + 1);
 	if (!*sub)
-		return usage_error("a subcommand is needed: decode");
-	return usage_error("unknown subcommand '%s' (decode)", sub);
+		return usage_error("a subcommand is needed: decode, extract");
+	return usage_error("unknown subcommand '%s' (decode, extract)", sub);
 }
