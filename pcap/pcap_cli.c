@@ -9,6 +9,7 @@
 
 #include "decode.h"
 #include "extract.h"
+#include "tocase.h"
 
 #define EXIT_PROBLEMS 1
 #define EXIT_UNREADABLE 2
@@ -17,6 +18,7 @@
 static const char usage_text[] =
 	"usage: nfs41check pcap decode FILE [--json | --tsv | -v] [--port P] [--stats] [--strict]\n"
 	"       nfs41check pcap extract FILE --corpus DIR [--form compound|raw] [--replies] [--port P]\n"
+	"       nfs41check pcap to-case FILE [--id ID] [--requirements IDS] [--port P] [-o OUT]\n"
 	"\n"
 	"Reads a capture (pcap or pcapng; Ethernet, Linux cooked SLL/SLL2, raw IP or BSD loopback;\n"
 	"IPv4 and IPv6), reassembles the TCP connections to the NFS port, cuts them into RPC records\n"
@@ -39,6 +41,11 @@ static const char usage_text[] =
 	"  --form F        compound (default): fuzz/fuzz_compound.c's option byte, then the record;\n"
 	"                  raw: the record alone\n"
 	"  --replies       replies too (reply-<hash>)\n"
+	"\n"
+	"to-case FILE      the capture as a case file (stdout, or -o OUT): calls as sends, replies as\n"
+	"                  expects with the captured statuses, server-assigned ids as variables\n"
+	"  --id ID         the case id (default: pcap-<file name>)\n"
+	"  --requirements IDS   the requirement ids it checks (default: CMP-22)\n"
 	"\n"
 	"Warnings (malformed frames, bytes missing from a stream, records that do not decode) go\n"
 	"to stderr as `frame N: ...`; reading goes on after them.\n"
@@ -148,6 +155,51 @@ static int cmd_extract(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_to_case(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"id", required_argument, NULL, 'i'},   {"requirements", required_argument, NULL, 'r'},
+		{"port", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	struct tocase_opts o = {0};
+	struct tocase_result res;
+	const char *outpath = NULL;
+	FILE *out = stdout;
+	char err[512];
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i': o.id = optarg; break;
+		case 'r': o.requirements = optarg; break;
+		case 'o': outpath = optarg; break;
+		case 'p':
+			if (parse_port(optarg, &o.read.port) != 0)
+				return usage_error("--port takes a port number 1..65535, not '%s'", optarg);
+			break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		default: return usage_error("bad option (see --help)");
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error("to-case takes one capture file");
+	if (outpath && !(out = fopen(outpath, "w"))) {
+		perror(outpath);
+		return EXIT_UNREADABLE;
+	}
+	rc = pcap_to_case_file(argv[optind], &o, out, &res, err, sizeof(err));
+	if (outpath && fclose(out) != 0)
+		rc = -1, snprintf(err, sizeof(err), "%s: write failed", outpath);
+	if (rc != 0) {
+		fprintf(stderr, "nfs41check pcap to-case: %s\n", err);
+		return EXIT_UNREADABLE;
+	}
+	fprintf(stderr, "%lu calls, %lu replies, %lu ops as raw XDR, %lu replies without a call\n",
+		res.calls, res.replies, res.raw_ops, res.unmatched);
+	return 0;
+}
+
 int pcap_cli_main(int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : "";
@@ -160,7 +212,9 @@ int pcap_cli_main(int argc, char **argv)
 		return cmd_decode(argc - 1, argv + 1);
 	if (!strcmp(sub, "extract"))
 		return cmd_extract(argc - 1, argv + 1);
+	if (!strcmp(sub, "to-case"))
+		return cmd_to_case(argc - 1, argv + 1);
 	if (!*sub)
-		return usage_error("a subcommand is needed: decode, extract");
-	return usage_error("unknown subcommand '%s' (decode, extract)", sub);
+		return usage_error("a subcommand is needed: decode, extract, to-case");
+	return usage_error("unknown subcommand '%s' (decode, extract, to-case)", sub);
 }
