@@ -53,7 +53,8 @@ struct capture *capture_open_memory(const uint8_t *data, size_t len, char *err, 
 		return NULL;
 	}
 	snprintf(c->name, sizeof(c->name), "(memory)");
-	memcpy(c->copy, data, len);
+	if (len) /* data may be NULL when len is 0; memcpy's arguments may not (C11 7.24.1) */
+		memcpy(c->copy, data, len);
 	c->mem = fmemopen(c->copy, len ? len : 1, "rb");
 	if (!c->mem) {
 		free(c->copy);

@@ -134,7 +134,10 @@ static void on_message(void *ctx, const struct rpc_message *m)
 	struct wire_msg w;
 	struct wire_error e;
 	char problem[WIRE_PATH_MAX + WIRE_DETAIL_MAX + 32];
-	bool ok = wire_msg_decode(m->rec, m->len, &wo, &w, &e) == WIRE_OK;
+	enum wire_status st = wire_msg_decode(m->rec, m->len, &wo, &w, &e);
+	/* An op this library does not know stops decoding where it stands, as it stops a server
+	 * (OP_ILLEGAL): the message is whole, the op is shown by number. */
+	bool ok = st == WIRE_OK || st == WIRE_ERR_UNSUPPORTED;
 
 	if (!ok) {
 		wire_error_format(&e, problem, sizeof(problem));

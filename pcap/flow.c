@@ -214,6 +214,23 @@ static void snap_gap(struct flow_table *t, struct flow *f, int dir, const struct
 	h->next = end;
 }
 
+/*
+ * seg acknowledges bytes of the other direction (RFC 9293 s3.4: the ACK is the next sequence
+ * number its sender expects) past a hole that the capture holds later data of: the peer got the
+ * hole, the capture missed it and will not show it. Declare the gap now rather than hold the
+ * rest of that direction to the end of the capture (its calls would come after their replies).
+ */
+static void acked_gap(struct flow_table *t, struct flow *f, int dir, const struct pkt_tcp *seg)
+{
+	struct flow_half *o = &f->half[!dir];
+
+	if (!(seg->flags & TCP_ACK) || !o->started)
+		return;
+	while (o->pending && seq_diff(o->pending->seq, o->next) > 0 &&
+	       seq_diff(seg->ack, o->pending->seq) >= 0)
+		skip_gap(t, f, !dir, o->pending->frame);
+}
+
 int flow_table_add(struct flow_table *t, const struct pkt_tcp *seg, uint64_t frame)
 {
 	int dir = FLOW_TO_SERVER;
@@ -229,6 +246,7 @@ int flow_table_add(struct flow_table *t, const struct pkt_tcp *seg, uint64_t fra
 		f->half[dir].started = true;
 		f->half[dir].next = seg->seq + 1u;
 	}
+	acked_gap(t, f, dir, seg); /* before seg's own data: a reply must find its call */
 	if (add_payload(t, f, dir, seg, frame) != 0)
 		return -1;
 	if (seg->truncated)

@@ -35,6 +35,7 @@ struct reader {
 	const struct rpc_sink *sink;
 	struct rpc_stats *st;
 	bool oom;
+	uint64_t frame; /* the frame being read; 0 at the end of the capture */
 };
 
 static const char *dir_name(int dir) { return dir == FLOW_TO_SERVER ? "client->server" : "server->client"; }
@@ -210,6 +211,9 @@ static void on_data(void *ctx, struct flow *f, int dir, const uint8_t *p, size_t
 {
 	struct reader *r = ctx;
 	struct rpc_conn *c = conn_of(r, f);
+	/* Bytes that waited for a hole to fill came with an earlier frame; their record is complete
+	 * at the frame that filled the hole (as Wireshark reassembles). At the end: their own. */
+	uint64_t now = r->frame ? r->frame : frame;
 
 	if (!c)
 		return;
@@ -229,7 +233,7 @@ static void on_data(void *ctx, struct flow *f, int dir, const uint8_t *p, size_t
 			c->first_frame[dir] = frame;
 		res = rm_reader_feed(&c->rm[dir], p, n, &used);
 		if (res == RM_ERROR) {
-			warnf(r, frame, "stream %llu %s: record marking: %s; looking for the next record",
+			warnf(r, now, "stream %llu %s: record marking: %s; looking for the next record",
 			      (unsigned long long)f->stream, dir_name(dir), c->rm[dir].error);
 			r->st->bad_records++;
 			r->st->dropped_bytes += n;
@@ -237,7 +241,7 @@ static void on_data(void *ctx, struct flow *f, int dir, const uint8_t *p, size_t
 			return;
 		}
 		if (res == RM_RECORD)
-			got_record(r, f, dir, frame);
+			got_record(r, f, dir, now);
 		p += used;
 		n -= used;
 	}
@@ -248,7 +252,7 @@ static void on_gap(void *ctx, struct flow *f, int dir, uint64_t missing, uint64_
 	struct reader *r = ctx;
 	struct rpc_conn *c = conn_of(r, f);
 
-	warnf(r, frame, "stream %llu %s: %llu bytes missing before this frame (not in the capture)",
+	warnf(r, frame, "stream %llu %s: %llu bytes missing (not in the capture)",
 	      (unsigned long long)f->stream, dir_name(dir), (unsigned long long)missing);
 	if (c)
 		c->hunting[dir] = true; /* what follows may start mid-record */
@@ -277,6 +281,7 @@ static void read_frame(struct reader *r, struct flow_table *t, int linktype,
 		return;
 	}
 	r->st->tcp_frames++;
+	r->frame = fr->number;
 	if (flow_table_add(t, &seg, fr->number) != 0)
 		r->oom = true;
 }
@@ -302,6 +307,7 @@ int rpc_read_capture(struct capture *c, const struct rpc_read_opts *o, const str
 	}
 	while ((rc = capture_next(c, &fr, err, errlen)) == 1 && !r.oom)
 		read_frame(&r, t, linktype, &fr);
+	r.frame = 0;
 	if (rc >= 0 || !r.oom)
 		flow_table_finish(t);
 	st->tcp = *flow_table_stats(t);

@@ -306,6 +306,10 @@ static void put_op(struct converter *x, const struct nfs_argop *a, struct pendin
 
 	if (!name || a->op == OP_ILLEGAL) {
 		fprintf(f, "%u", a->op);
+		if (a->undecoded && a->u.raw.len) {
+			fputs(" xdr=", f);
+			put_hex(f, a->u.raw.data, a->u.raw.len);
+		}
 		return;
 	}
 	fputs(name, f);
@@ -489,7 +493,9 @@ static void on_message(void *ctx, const struct rpc_message *m)
 	struct wire_msg w;
 	struct wire_error e;
 
-	if (wire_msg_decode(m->rec, m->len, &wo, &w, &e) != WIRE_OK) {
+	enum wire_status st = wire_msg_decode(m->rec, m->len, &wo, &w, &e);
+
+	if (st != WIRE_OK && st != WIRE_ERR_UNSUPPORTED) { /* unknown ops: sent by number */
 		char es[WIRE_PATH_MAX + WIRE_DETAIL_MAX + 32];
 		fprintf(x->body, "# frame %llu: xid 0x%08x does not decode (%s): left out\n",
 			(unsigned long long)m->frame, m->xid, wire_error_format(&e, es, sizeof(es)));

@@ -87,10 +87,14 @@ for f in "${pcaps[@]}"; do
 		echo "suite: $f: tshark flags frames $bad" >&2
 		exit 1
 	fi
-	# Our own decoder reads what the engine recorded: every frame, record and message clean.
-	if ! grep -qxF "$id" <<<"$malformed_ids" &&
-		! "$nfs41check" pcap decode --strict --port "$port" "$f" >/dev/null; then
-		echo "suite: $f: nfs41check pcap decode --strict finds problems" >&2
+	# Our own decoder reads what the engine recorded: every frame whole, no bytes missing, every
+	# record an NFS message, every reply with its call (a case may send a malformed COMPOUND on
+	# purpose: that is the case's business, not the capture's).
+	grep -qxF "$id" <<<"$malformed_ids" && continue
+	stats=$("$nfs41check" pcap decode --stats --port "$port" "$f" 2>&1 >/dev/null | tail -n 1)
+	if ! [[ $stats =~ \ 0\ malformed\),\ [0-9]+\ connections,\ ([0-9]+)\ RPC\ records:\ ([0-9]+)\ NFS\ messages.*,\ 0\ replies\ without\ their\ call.*\ 0\ gaps ]] ||
+		[[ ${BASH_REMATCH[1]} != "${BASH_REMATCH[2]}" ]]; then
+		echo "suite: $f: nfs41check pcap decode: $stats" >&2
 		exit 1
 	fi
 done
