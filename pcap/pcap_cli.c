@@ -131,7 +131,7 @@ static int cmd_extract(int argc, char **argv)
 		case 'c': o.dir = optarg; break;
 		case 'r': o.replies = true; break;
 		case 'f':
-			if (strcmp(optarg, "compound") && strcmp(optarg, "raw"))
+			if (strcmp(optarg, "compound") != 0 && strcmp(optarg, "raw") != 0)
 				return usage_error("--form is compound or raw, not '%s'", optarg);
 			o.form = optarg[0] == 'r' ? EXTRACT_RAW : EXTRACT_COMPOUND;
 			break;

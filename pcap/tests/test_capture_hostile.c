@@ -323,27 +323,28 @@ static struct oncrpc_reply rpc_reply(uint32_t xid)
 /* COMPOUND v4.1 { SEQUENCE, PUTROOTFH } (RFC 8881 s18.46, s18.21). */
 static struct bytes nfs_call(uint32_t xid)
 {
-	struct nfs_argop ops[2] = {{.op = OP_SEQUENCE}, {.op = OP_PUTROOTFH}};
+	struct nfs_argop ops[2] = {{.op = OP_SEQUENCE, .u.sequence = {.sa_sequenceid = xid}},
+				   {.op = OP_PUTROOTFH}};
 	struct wire_msg m = {.msg_type = ONCRPC_CALL,
 			     .call = rpc_call(xid, NFS4_PROGRAM, 4, NFSPROC4_COMPOUND),
 			     .is_compound = true,
 			     .args = {.minorversion = 1, .argarray_len = 2, .argarray = ops}};
 
 	memset(ops[0].u.sequence.sa_sessionid, 0x5e, NFS4_SESSIONID_SIZE);
-	ops[0].u.sequence.sa_sequenceid = xid;
 	return encode(&m);
 }
 
 /* Its NFS4_OK reply. */
 static struct bytes nfs_reply(uint32_t xid)
 {
-	struct nfs_resop res[2] = {{.op = OP_SEQUENCE}, {.op = OP_PUTROOTFH}};
+	struct nfs_resop res[2] = {{.op = OP_SEQUENCE,
+				    .u.sequence = {.sr_sequenceid = xid, .sr_highest_slotid = 7,
+						   .sr_target_highest_slotid = 7}},
+				   {.op = OP_PUTROOTFH}};
 	struct wire_msg m = {.msg_type = ONCRPC_REPLY, .reply = rpc_reply(xid), .is_compound = true,
 			     .res = {.status = NFS4_OK, .resarray_len = 2, .resarray = res}};
 
 	memset(res[0].u.sequence.sr_sessionid, 0x5e, NFS4_SESSIONID_SIZE);
-	res[0].u.sequence.sr_sequenceid = xid;
-	res[0].u.sequence.sr_highest_slotid = res[0].u.sequence.sr_target_highest_slotid = 7;
 	return encode(&m);
 }
 
@@ -477,7 +478,7 @@ static void read_back(const struct writer *w, const struct rpc_read_opts *o, str
 static void keep_capture(const struct writer *w)
 {
 	const char *dir = getenv("NFS41_KEEP_CAPTURES");
-	const CU_pTest test = CU_get_current_test();
+	CU_pTest test = CU_get_current_test();
 	static unsigned n;
 	char path[512], name[64];
 	FILE *f;
