@@ -302,3 +302,33 @@ void conn_close(struct conn *c)
 	c->replies = NULL;
 	c->nreplies = 0;
 }
+
+int conn_parse_target(const char *target, char *host, size_t hostlen, uint16_t *port, char *err,
+		      size_t errlen)
+{
+	const char *colon = strrchr(target, ':');
+	char *end;
+	long v;
+	size_t n;
+
+	if (!colon || colon == target) {
+		snprintf(err, errlen, "--target wants HOST:PORT, not '%s'", target);
+		return -1;
+	}
+	v = strtol(colon + 1, &end, 10);
+	if (*end || colon[1] == '\0' || v <= 0 || v > 65535) {
+		snprintf(err, errlen, "--target: bad port in '%s'", target);
+		return -1;
+	}
+	n = (size_t)(colon - target);
+	if (n >= 2 && target[0] == '[' && target[n - 1] == ']') /* [::1]:2049 */
+		target++, n -= 2;
+	if (n >= hostlen) {
+		snprintf(err, errlen, "--target: host name too long in '%s'", target);
+		return -1;
+	}
+	memcpy(host, target, n);
+	host[n] = '\0';
+	*port = (uint16_t)v;
+	return 0;
+}

@@ -55,6 +55,10 @@ enum conn_wait {
 
 double conn_now(void); /* monotonic seconds */
 
+/* Split "HOST:PORT" ("[v6addr]:PORT" too) into host and port. Returns 0, or -1 with err. */
+int conn_parse_target(const char *target, char *host, size_t hostlen, uint16_t *port, char *err,
+		      size_t errlen);
+
 /* Connect to host:port by the deadline. Returns 0, or -1 with err. */
 int conn_open(struct conn *c, int index, const char *host, uint16_t port, double deadline,
 	      const struct conn_observer *obs, char *err, size_t errlen);

@@ -127,21 +127,10 @@ static int usage_error(const char *fmt, ...)
 
 static int parse_target(struct cli *c)
 {
-	const char *colon = strrchr(c->target, ':');
-	char *end;
-	long port;
+	char err[300];
 
-	if (!colon || colon == c->target)
-		return usage_error("--target wants HOST:PORT, not '%s'", c->target);
-	port = strtol(colon + 1, &end, 10);
-	if (*end || port <= 0 || port > 65535)
-		return usage_error("--target: bad port in '%s'", c->target);
-	snprintf(c->host, sizeof(c->host), "%.*s", (int)(colon - c->target), c->target);
-	if (c->host[0] == '[' && c->host[strlen(c->host) - 1] == ']') { /* [::1]:2049 */
-		memmove(c->host, c->host + 1, strlen(c->host));
-		c->host[strlen(c->host) - 1] = '\0';
-	}
-	c->port = (uint16_t)port;
+	if (conn_parse_target(c->target, c->host, sizeof(c->host), &c->port, err, sizeof(err)) != 0)
+		return usage_error("%s", err);
 	return 0;
 }
 

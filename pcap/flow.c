@@ -1,4 +1,4 @@
-/* flow.c - TCP reassembly per connection (see flow.h). */
+/* flow.c - TCP reassembly per connection (see flow.h), its flows found by a hash of the 4-tuple. */
 #include "flow.h"
 
 #include <stdlib.h>
@@ -17,14 +17,33 @@ struct flow_seg {
 	struct flow_seg *next;
 };
 
+/* One slot of the 4-tuple index: a flow and the hash of its 4-tuple (NULL flow: empty). */
+struct flow_slot {
+	uint64_t hash;
+	struct flow *flow;
+};
+
+/*
+ * Flows live on one list (newest first: flow_table_finish and flow_table_free walk it) and are
+ * found through an open-addressing index by 4-tuple, so a capture of thousands of connections
+ * costs O(1) per segment on average. The index holds the newest flow of each 4-tuple only (an
+ * older one reused by a new SYN is never looked up again); it never loses entries, so linear
+ * probing needs no tombstones.
+ */
 struct flow_table {
 	uint16_t server_port;
 	size_t max_pending;
 	struct flow_sink sink;
 	struct flow *flows; /* newest first */
+	struct flow_slot *slots;
+	size_t nslots;      /* a power of two, or 0 before the first flow */
+	size_t nkeys;       /* slots in use: distinct 4-tuples */
+	uint64_t seed;      /* from the table's address (ASLR): no fixed hash to craft against */
 	uint64_t next_stream;
 	struct flow_stats st;
 };
+
+#define FLOW_SLOTS_MIN 64u
 
 /* Sequence arithmetic modulo 2^32 (RFC 9293 s3.4): how far b is ahead of a. */
 static int64_t seq_diff(uint32_t b, uint32_t a) { return (int32_t)(b - a); }
@@ -39,6 +58,7 @@ struct flow_table *flow_table_new(uint16_t server_port, size_t max_pending,
 	t->server_port = server_port;
 	t->max_pending = max_pending;
 	t->sink = *sink;
+	t->seed = (uint64_t)(uintptr_t)t * 0x9e3779b97f4a7c15u;
 	return t;
 }
 
@@ -47,22 +67,138 @@ static bool same_endpoint(const struct flow *f, int side, const uint8_t *addr, u
 	return f->port[side] == port && memcmp(f->addr[side], addr, PKT_ADDR_MAX) == 0;
 }
 
-/* The flow seg belongs to and the direction it travels, or NULL. */
-static struct flow *find(struct flow_table *t, const struct pkt_tcp *seg, int *dir)
+/* Whether seg travels on f's connection, and then in which direction. */
+static bool seg_on_flow(const struct flow *f, const struct pkt_tcp *seg, int *dir)
 {
-	for (struct flow *f = t->flows; f; f = f->next) {
-		if (f->ip_version != seg->ip_version)
-			continue;
-		if (same_endpoint(f, 0, seg->src, seg->sport) && same_endpoint(f, 1, seg->dst, seg->dport)) {
-			*dir = FLOW_TO_SERVER;
-			return f;
-		}
-		if (same_endpoint(f, 1, seg->src, seg->sport) && same_endpoint(f, 0, seg->dst, seg->dport)) {
-			*dir = FLOW_TO_CLIENT;
-			return f;
-		}
+	if (f->ip_version != seg->ip_version)
+		return false;
+	if (same_endpoint(f, 0, seg->src, seg->sport) && same_endpoint(f, 1, seg->dst, seg->dport)) {
+		*dir = FLOW_TO_SERVER;
+		return true;
 	}
-	return NULL;
+	if (same_endpoint(f, 1, seg->src, seg->sport) && same_endpoint(f, 0, seg->dst, seg->dport)) {
+		*dir = FLOW_TO_CLIENT;
+		return true;
+	}
+	return false;
+}
+
+/* A bijective 64-bit mix (the MurmurHash3 finalizer constants): it spreads each input bit over
+ * the whole word, so the low bits that pick a slot depend on the whole 4-tuple. */
+static uint64_t mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdu;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53u;
+	h ^= h >> 33;
+	return h;
+}
+
+static uint64_t hash_addr(uint64_t h, const uint8_t *addr)
+{
+	for (size_t i = 0; i < PKT_ADDR_MAX; i += sizeof(uint64_t)) {
+		uint64_t w;
+
+		memcpy(&w, addr + i, sizeof(w));
+		h = mix64(h ^ w);
+	}
+	return h;
+}
+
+/*
+ * The hash of a 4-tuple in either direction: the two endpoints are taken in a canonical order
+ * (lower address first, then lower port), so a segment and its reply hash alike. The IP version
+ * is part of it, as in seg_on_flow: an IPv4 address is stored zero-padded and may equal an IPv6
+ * one byte for byte.
+ */
+static uint64_t tuple_hash(const struct flow_table *t, int ip_version, const uint8_t *a,
+			   uint16_t aport, const uint8_t *b, uint16_t bport)
+{
+	int cmp = memcmp(a, b, PKT_ADDR_MAX);
+	uint64_t h = t->seed ^ (uint64_t)(unsigned)ip_version;
+
+	if (cmp > 0 || (cmp == 0 && aport > bport)) {
+		const uint8_t *ta = a;
+		uint16_t tp = aport;
+
+		a = b;
+		aport = bport;
+		b = ta;
+		bport = tp;
+	}
+	h = hash_addr(h, a);
+	h = hash_addr(h, b);
+	return mix64(h ^ ((uint64_t)aport << 16 | bport));
+}
+
+static uint64_t seg_hash(const struct flow_table *t, const struct pkt_tcp *seg)
+{
+	return tuple_hash(t, seg->ip_version, seg->src, seg->sport, seg->dst, seg->dport);
+}
+
+/* The slot holding seg's 4-tuple, else the empty slot where it goes. The index is never full
+ * (grow_index keeps the load at most 1/2), so the probe ends. */
+static struct flow_slot *probe(const struct flow_table *t, uint64_t hash,
+			       const struct pkt_tcp *seg, int *dir)
+{
+	size_t mask = t->nslots - 1;
+
+	for (size_t i = (size_t)hash & mask;; i = (i + 1) & mask) {
+		struct flow_slot *s = &t->slots[i];
+
+		if (!s->flow || (s->hash == hash && seg_on_flow(s->flow, seg, dir)))
+			return s;
+	}
+}
+
+/* The flow seg belongs to (the newest one on its 4-tuple) and the direction it travels, or NULL. */
+static struct flow *find(const struct flow_table *t, const struct pkt_tcp *seg, int *dir)
+{
+	if (!t->nslots)
+		return NULL;
+	return probe(t, seg_hash(t, seg), seg, dir)->flow;
+}
+
+/* Room for one more 4-tuple at a load of at most 1/2: double the index and rehash. Every
+ * 4-tuple in the index is distinct, so each goes to the first empty slot of its probe.
+ * -1: out of memory (the index is left as it was). */
+static int grow_index(struct flow_table *t)
+{
+	size_t n = t->nslots ? t->nslots * 2 : FLOW_SLOTS_MIN;
+	struct flow_slot *slots;
+
+	if ((t->nkeys + 1) * 2 <= t->nslots)
+		return 0;
+	if (n < t->nslots || !(slots = calloc(n, sizeof(*slots))))
+		return -1;
+	for (size_t i = 0; i < t->nslots; i++) {
+		const struct flow_slot *old = &t->slots[i];
+		size_t j = (size_t)old->hash & (n - 1);
+
+		if (!old->flow)
+			continue;
+		while (slots[j].flow)
+			j = (j + 1) & (n - 1);
+		slots[j] = *old;
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->nslots = n;
+	return 0;
+}
+
+/* f, just made for seg, becomes the flow of its 4-tuple (in place of an older one, if any). */
+static void index_flow(struct flow_table *t, struct flow *f, const struct pkt_tcp *seg)
+{
+	int dir;
+	uint64_t hash = seg_hash(t, seg);
+	struct flow_slot *s = probe(t, hash, seg, &dir);
+
+	if (!s->flow)
+		t->nkeys++;
+	s->hash = hash;
+	s->flow = f;
 }
 
 /* Who is the client: the sender of a bare SYN, the receiver of a SYN/ACK, else the side that is
@@ -80,10 +216,10 @@ static bool sender_is_client(const struct flow_table *t, const struct pkt_tcp *s
 
 static struct flow *new_flow(struct flow_table *t, const struct pkt_tcp *seg, int *dir)
 {
-	struct flow *f = calloc(1, sizeof(*f));
 	bool client = sender_is_client(t, seg);
+	struct flow *f;
 
-	if (!f)
+	if (grow_index(t) != 0 || !(f = calloc(1, sizeof(*f))))
 		return NULL;
 	f->stream = t->next_stream++;
 	f->ip_version = seg->ip_version;
@@ -93,6 +229,7 @@ static struct flow *new_flow(struct flow_table *t, const struct pkt_tcp *seg, in
 	f->port[client ? 1 : 0] = seg->dport;
 	f->next = t->flows;
 	t->flows = f;
+	index_flow(t, f, seg);
 	t->st.flows++;
 	*dir = client ? FLOW_TO_SERVER : FLOW_TO_CLIENT;
 	return f;
@@ -251,6 +388,9 @@ int flow_table_add(struct flow_table *t, const struct pkt_tcp *seg, uint64_t fra
 		return -1;
 	if (seg->truncated)
 		snap_gap(t, f, dir, seg, frame);
+	if ((seg->flags & (TCP_FIN | TCP_RST)) && !f->half[dir].fin && !f->half[dir].rst &&
+	    t->sink.closed)
+		t->sink.closed(t->sink.ctx, f, dir, (seg->flags & TCP_RST) != 0, frame);
 	f->half[dir].fin |= (seg->flags & TCP_FIN) != 0;
 	f->half[dir].rst |= (seg->flags & TCP_RST) != 0;
 	return 0;
@@ -286,5 +426,6 @@ void flow_table_free(struct flow_table *t, void (*free_user)(void *user))
 			free_user(f->user);
 		free(f);
 	}
+	free(t->slots);
 	free(t);
 }

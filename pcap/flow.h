@@ -42,6 +42,8 @@ struct flow_sink {
 	void (*data)(void *ctx, struct flow *f, int dir, const uint8_t *p, size_t n, uint64_t frame);
 	/* missing bytes of direction dir never appeared; the stream goes on after them. */
 	void (*gap)(void *ctx, struct flow *f, int dir, uint64_t missing, uint64_t frame);
+	/* Optional: direction dir sent its first FIN (or a RST: reset) in frame. */
+	void (*closed)(void *ctx, struct flow *f, int dir, bool reset, uint64_t frame);
 };
 
 struct flow_stats {

@@ -17,6 +17,7 @@
 
 static const char usage_text[] =
 	"usage: nfs41check pcap decode FILE [--json | --tsv | -v] [--port P] [--stats] [--strict]\n"
+	"       nfs41check pcap replay FILE --target HOST:PORT [options] (replay --help)\n"
 	"       nfs41check pcap extract FILE --corpus DIR [--form compound|raw] [--replies] [--port P]\n"
 	"       nfs41check pcap to-case FILE [--id ID] [--requirements IDS] [--port P] [-o OUT]\n"
 	"\n"
@@ -35,6 +36,10 @@ static const char usage_text[] =
 	"  --stats         a summary line on stderr at the end\n"
 	"  --strict        exit 1 when anything was malformed, missing or undecodable\n"
 	"\n"
+	"replay FILE       each captured connection's calls sent again to a live server, with the\n"
+	"                  ids it hands out remapped; every reply compared field by field with\n"
+	"                  the captured one (`nfs41check pcap replay --help`)\n"
+	"\n"
 	"extract FILE      each RPC call record as a fuzz seed in DIR, named call-<hash of the\n"
 	"                  bytes> (a record seen before is not written again)\n"
 	"  --corpus DIR    the seed folder (created when missing)\n"
@@ -51,9 +56,7 @@ static const char usage_text[] =
 	"to stderr as `frame N: ...`; reading goes on after them.\n"
 	"Exit status: 0 read, 1 problems found with --strict, 2 the file cannot be read, 64 usage.\n";
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
+int pcap_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -65,7 +68,7 @@ static int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-static int parse_port(const char *s, uint16_t *port)
+int pcap_parse_port(const char *s, uint16_t *port)
 {
 	char *end;
 	long v = strtol(s, &end, 10);
@@ -98,15 +101,15 @@ static int cmd_decode(int argc, char **argv)
 		case 's': o.stats = true; break;
 		case 'S': strict = true; break;
 		case 'p':
-			if (parse_port(optarg, &o.read.port) != 0)
-				return usage_error("--port takes a port number 1..65535, not '%s'", optarg);
+			if (pcap_parse_port(optarg, &o.read.port) != 0)
+				return pcap_usage_error("--port takes a port number 1..65535, not '%s'", optarg);
 			break;
 		case 'h': fputs(usage_text, stdout); return 0;
-		default: return usage_error("bad option (see --help)");
+		default: return pcap_usage_error("bad option (see --help)");
 		}
 	}
 	if (optind != argc - 1)
-		return usage_error("decode takes one capture file");
+		return pcap_usage_error("decode takes one capture file");
 	if (pcap_decode_file(argv[optind], &o, stdout, stderr, &res, err, sizeof(err)) != 0) {
 		fprintf(stderr, "nfs41check pcap decode: %s\n", err);
 		return EXIT_UNREADABLE;
@@ -132,19 +135,19 @@ static int cmd_extract(int argc, char **argv)
 		case 'r': o.replies = true; break;
 		case 'f':
 			if (strcmp(optarg, "compound") != 0 && strcmp(optarg, "raw") != 0)
-				return usage_error("--form is compound or raw, not '%s'", optarg);
+				return pcap_usage_error("--form is compound or raw, not '%s'", optarg);
 			o.form = optarg[0] == 'r' ? EXTRACT_RAW : EXTRACT_COMPOUND;
 			break;
 		case 'p':
-			if (parse_port(optarg, &o.read.port) != 0)
-				return usage_error("--port takes a port number 1..65535, not '%s'", optarg);
+			if (pcap_parse_port(optarg, &o.read.port) != 0)
+				return pcap_usage_error("--port takes a port number 1..65535, not '%s'", optarg);
 			break;
 		case 'h': fputs(usage_text, stdout); return 0;
-		default: return usage_error("bad option (see --help)");
+		default: return pcap_usage_error("bad option (see --help)");
 		}
 	}
 	if (optind != argc - 1 || !o.dir)
-		return usage_error("extract takes one capture file and --corpus DIR");
+		return pcap_usage_error("extract takes one capture file and --corpus DIR");
 	if (pcap_extract_file(argv[optind], &o, &res, err, sizeof(err)) != 0) {
 		fprintf(stderr, "nfs41check pcap extract: %s\n", err);
 		return EXIT_UNREADABLE;
@@ -175,15 +178,15 @@ static int cmd_to_case(int argc, char **argv)
 		case 'r': o.requirements = optarg; break;
 		case 'o': outpath = optarg; break;
 		case 'p':
-			if (parse_port(optarg, &o.read.port) != 0)
-				return usage_error("--port takes a port number 1..65535, not '%s'", optarg);
+			if (pcap_parse_port(optarg, &o.read.port) != 0)
+				return pcap_usage_error("--port takes a port number 1..65535, not '%s'", optarg);
 			break;
 		case 'h': fputs(usage_text, stdout); return 0;
-		default: return usage_error("bad option (see --help)");
+		default: return pcap_usage_error("bad option (see --help)");
 		}
 	}
 	if (optind != argc - 1)
-		return usage_error("to-case takes one capture file");
+		return pcap_usage_error("to-case takes one capture file");
 	if (outpath && !(out = fopen(outpath, "w"))) {
 		perror(outpath);
 		return EXIT_UNREADABLE;
@@ -214,7 +217,9 @@ int pcap_cli_main(int argc, char **argv)
 		return cmd_extract(argc - 1, argv + 1);
 	if (!strcmp(sub, "to-case"))
 		return cmd_to_case(argc - 1, argv + 1);
+	if (!strcmp(sub, "replay"))
+		return pcap_replay_cmd(argc - 1, argv + 1);
 	if (!*sub)
-		return usage_error("a subcommand is needed: decode, extract, to-case");
-	return usage_error("unknown subcommand '%s' (decode, extract, to-case)", sub);
+		return pcap_usage_error("a subcommand is needed: decode, replay, to-case, extract");
+	return pcap_usage_error("unknown subcommand '%s' (decode, replay, to-case, extract)", sub);
 }

@@ -36,6 +36,7 @@ struct reader {
 	struct rpc_stats *st;
 	bool oom;
 	uint64_t frame; /* the frame being read; 0 at the end of the capture */
+	struct timeval ts; /* its time (the last frame's at the end) */
 };
 
 static const char *dir_name(int dir) { return dir == FLOW_TO_SERVER ? "client->server" : "server->client"; }
@@ -190,7 +191,7 @@ static void got_record(struct reader *r, struct flow *f, int dir, uint64_t frame
 {
 	struct rpc_conn *c = f->user;
 	struct rpc_message m = {.frame = frame, .first_frame = c->first_frame[dir], .flow = f,
-				.dir = dir};
+				.dir = dir, .ts = r->ts};
 
 	m.rec = rm_record(&c->rm[dir], &m.len);
 	m.fragments = c->rm[dir].fragments;
@@ -258,6 +259,14 @@ static void on_gap(void *ctx, struct flow *f, int dir, uint64_t missing, uint64_
 		c->hunting[dir] = true; /* what follows may start mid-record */
 }
 
+static void on_closed(void *ctx, struct flow *f, int dir, bool reset, uint64_t frame)
+{
+	struct reader *r = ctx;
+
+	if (r->sink->closed && f->user) /* a connection with NFS traffic */
+		r->sink->closed(r->sink->ctx, f, dir, reset, frame, r->ts);
+}
+
 static void read_frame(struct reader *r, struct flow_table *t, int linktype,
 		       const struct capture_frame *fr)
 {
@@ -282,6 +291,7 @@ static void read_frame(struct reader *r, struct flow_table *t, int linktype,
 	}
 	r->st->tcp_frames++;
 	r->frame = fr->number;
+	r->ts = fr->ts;
 	if (flow_table_add(t, &seg, fr->number) != 0)
 		r->oom = true;
 }
@@ -290,7 +300,7 @@ int rpc_read_capture(struct capture *c, const struct rpc_read_opts *o, const str
 		     struct rpc_stats *st, char *err, size_t errlen)
 {
 	struct reader r = {.sink = sink, .st = st};
-	struct flow_sink fs = {.ctx = &r, .data = on_data, .gap = on_gap};
+	struct flow_sink fs = {.ctx = &r, .data = on_data, .gap = on_gap, .closed = on_closed};
 	struct capture_frame fr;
 	struct flow_table *t;
 	int linktype = capture_linktype(c), rc;

@@ -19,6 +19,7 @@
 struct rpc_message {
 	uint64_t frame;          /* the frame that completed the record */
 	uint64_t first_frame;    /* the frame that carried its first byte */
+	struct timeval ts;       /* the capture time of the frame that completed it */
 	const struct flow *flow; /* the connection: stream number, addresses, ports */
 	int dir;                 /* FLOW_TO_SERVER or FLOW_TO_CLIENT */
 	const uint8_t *rec;      /* the record, without record marking; valid during the callback */
@@ -44,6 +45,9 @@ struct rpc_sink {
 	void (*message)(void *ctx, const struct rpc_message *m);
 	/* Something in the capture that is not as it should be, at frame (0: the whole file). */
 	void (*warning)(void *ctx, uint64_t frame, const char *text);
+	/* Optional: one side of a connection closed (FIN) or reset it (RST), in frame at ts. */
+	void (*closed)(void *ctx, const struct flow *f, int dir, bool reset, uint64_t frame,
+		       struct timeval ts);
 };
 
 struct rpc_read_opts {

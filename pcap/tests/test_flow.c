@@ -1,9 +1,11 @@
 /*
  * test_flow.c - TCP reassembly (flow.h): in-order delivery whatever order segments come in,
  * retransmissions and overlaps trimmed, sequence wrap, gaps reported (cap, end of capture,
- * snap length), client/server orientation and stream numbering.
+ * snap length), client/server orientation and stream numbering, and thousands of connections
+ * at once (IPv4 and IPv6, interleaved) each found by its 4-tuple.
  */
 #include <CUnit/CUnit.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -184,6 +186,304 @@ static void test_orientation_and_streams(void)
 	flow_table_free(t, NULL);
 }
 
+/*
+ * Many connections at once: MANY of them, the first half IPv4, the second IPv6. Connection i
+ * is numbered by its order of first appearance (a shuffle, so not i). Its segments come
+ * interleaved with every other connection's; each carries 8 bytes naming its connection,
+ * direction and round, so the sink can tell whether it came out on the right flow.
+ */
+#define MANY 5000
+#define MANY_SERVER_PORT 2049
+
+struct many_conn {      /* the sender's side of connection i */
+	uint32_t seq[2];    /* next sequence number, by direction */
+	uint8_t round[2];   /* next round to send, by direction */
+};
+
+struct many_seen {      /* what the sink saw of connection i */
+	uint64_t stream;    /* the stream it must come out on */
+	struct flow *flow;  /* the flow its bytes came on so far */
+	uint8_t got[2];     /* rounds delivered, by direction */
+};
+
+struct many {
+	struct flow_table *t;
+	struct many_conn c[MANY];
+	struct many_seen s[MANY];
+	unsigned perm[MANY];
+	uint32_t rng;
+	uint64_t frame, segments;
+	unsigned bad;
+	char why[160];
+};
+
+static uint16_t many_cport(unsigned i) { return (uint16_t)(1024 + i % (MANY / 2) % 61); }
+static int many_ip_version(unsigned i) { return i < MANY / 2 ? 4 : 6; }
+
+/*
+ * The addresses of connection i. The IPv6 twin of an even IPv4 connection has the same bytes
+ * (an IPv4 address is stored zero-padded) and the same ports: only the IP version tells them
+ * apart. One third of the connections have their server above the client in address order;
+ * the IPv6 ones of host 1 share their server's address (fd00::1): only the ports order them.
+ */
+static void many_addrs(unsigned i, uint8_t client[PKT_ADDR_MAX], uint8_t server[PKT_ADDR_MAX])
+{
+	unsigned k = i % (MANY / 2), host = k / 61;
+	bool v6_own = i >= MANY / 2 && k % 2;
+
+	memset(client, 0, PKT_ADDR_MAX);
+	memset(server, 0, PKT_ADDR_MAX);
+	if (v6_own) {
+		client[0] = server[0] = 0xfd;
+		client[14] = (uint8_t)(host >> 8);
+		client[15] = (uint8_t)host;
+		server[1] = k % 3 ? 0x00 : 0xff;
+		server[15] = 1;
+		return;
+	}
+	client[0] = server[0] = 10;
+	client[1] = 1;
+	client[2] = (uint8_t)(host >> 8);
+	client[3] = (uint8_t)host;
+	server[1] = k % 3 ? 0 : 255;
+	server[3] = 1;
+}
+
+static void many_bad(struct many *m, const char *what, unsigned id, int dir)
+{
+	if (!m->bad++)
+		snprintf(m->why, sizeof(m->why), "frame %llu, connection %u, dir %d: %s",
+			 (unsigned long long)m->frame, id, dir, what);
+}
+
+static unsigned many_id(const uint8_t *p)
+{
+	return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3];
+}
+
+/* The flow's consumer state names its connection (and is freed by flow_table_free). */
+static bool many_user_is(struct flow *f, unsigned id)
+{
+	unsigned *u = f->user;
+
+	if (!u) {
+		if (!(u = malloc(sizeof(*u))))
+			return false;
+		*u = id;
+		f->user = u;
+	}
+	return *u == id;
+}
+
+/* What is wrong with n bytes of direction dir coming out on f, or NULL. */
+static const char *many_misdelivery(struct many *m, const struct flow *f, int dir,
+				    const uint8_t *p, size_t n)
+{
+	unsigned id = many_id(p);
+	const struct many_seen *s = &m->s[id];
+
+	if (f->stream != s->stream || (s->flow && s->flow != f))
+		return "on the wrong flow";
+	if (f->ip_version != many_ip_version(id) || f->port[FLOW_TO_SERVER] != many_cport(id) ||
+	    f->port[FLOW_TO_CLIENT] != MANY_SERVER_PORT)
+		return "on a flow of other endpoints";
+	if (p[4] != dir || p[5] != s->got[dir] || n != 8)
+		return "in the wrong direction or out of order";
+	return NULL;
+}
+
+static void many_data(void *ctx, struct flow *f, int dir, const uint8_t *p, size_t n, uint64_t frame)
+{
+	struct many *m = ctx;
+	unsigned id = n >= 8 ? many_id(p) : MANY;
+	const char *wrong;
+
+	(void)frame;
+	if (id >= MANY)
+		wrong = "not one whole segment";
+	else if (!many_user_is(f, id))
+		wrong = "on a flow of another connection";
+	else
+		wrong = many_misdelivery(m, f, dir, p, n);
+	if (wrong) {
+		many_bad(m, wrong, id, dir);
+		return;
+	}
+	m->s[id].flow = f;
+	m->s[id].got[dir]++;
+}
+
+static void many_gap(void *ctx, struct flow *f, int dir, uint64_t missing, uint64_t frame)
+{
+	(void)missing;
+	(void)frame;
+	many_bad(ctx, "a gap", f->user ? *(unsigned *)f->user : MANY, dir);
+}
+
+/* A new order of the connections (Fisher-Yates with a fixed xorshift: the same every run). */
+static void many_shuffle(struct many *m)
+{
+	for (unsigned i = 0; i < MANY; i++)
+		m->perm[i] = i;
+	for (unsigned i = MANY - 1; i > 0; i--) {
+		unsigned j, tmp;
+
+		m->rng ^= m->rng << 13;
+		m->rng ^= m->rng >> 17;
+		m->rng ^= m->rng << 5;
+		j = m->rng % (i + 1);
+		tmp = m->perm[i];
+		m->perm[i] = m->perm[j];
+		m->perm[j] = tmp;
+	}
+}
+
+/* Feed a segment of connection i in direction dir at its next sequence number. */
+static void many_feed(struct many *m, unsigned i, int dir, uint8_t flags, const uint8_t *p,
+		      size_t len)
+{
+	uint8_t client[PKT_ADDR_MAX], server[PKT_ADDR_MAX];
+	struct pkt_tcp t = {.ip_version = many_ip_version(i), .seq = m->c[i].seq[dir],
+			    .flags = flags, .payload = p, .payload_len = len, .payload_wire_len = len};
+	bool up = dir == FLOW_TO_SERVER;
+
+	many_addrs(i, client, server);
+	memcpy(t.src, up ? client : server, PKT_ADDR_MAX);
+	memcpy(t.dst, up ? server : client, PKT_ADDR_MAX);
+	t.sport = up ? many_cport(i) : MANY_SERVER_PORT;
+	t.dport = up ? MANY_SERVER_PORT : many_cport(i);
+	m->segments++;
+	if (flow_table_add(m->t, &t, ++m->frame) != 0)
+		many_bad(m, "flow_table_add failed", i, dir);
+	m->c[i].seq[dir] += (uint32_t)len + ((flags & (SYN | FIN)) ? 1u : 0u);
+}
+
+/* The next round of data of connection i in direction dir; skip: sent after the round after. */
+static void many_round(struct many *m, unsigned i, int dir, bool skip)
+{
+	struct many_conn *c = &m->c[i];
+	uint8_t p[8] = {(uint8_t)(i >> 24), (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i,
+			(uint8_t)dir, (uint8_t)(c->round[dir] + skip), 0, 0};
+
+	if (skip) { /* out of order: 8 bytes ahead, the sequence number stays */
+		c->seq[dir] += 8;
+		many_feed(m, i, dir, ACK, p, sizeof(p));
+		c->seq[dir] -= 16;
+		return;
+	}
+	many_feed(m, i, dir, ACK, p, sizeof(p));
+	c->round[dir]++;
+}
+
+/* Every connection's first segment, in a shuffled order that numbers them: a client's SYN, a
+ * server's bare ACK (a capture that starts mid-connection: the port says who is who) or a
+ * client's bare ACK. */
+static void many_open(struct many *m)
+{
+	many_shuffle(m);
+	for (unsigned k = 0; k < MANY; k++) {
+		unsigned i = m->perm[k];
+
+		m->c[i].seq[FLOW_TO_SERVER] = i * 2654435761u;
+		m->c[i].seq[FLOW_TO_CLIENT] = ~(i * 2654435761u);
+		m->s[i].stream = k;
+		if (i % 3 == 0)
+			many_feed(m, i, FLOW_TO_SERVER, SYN, NULL, 0);
+		else
+			many_feed(m, i, i % 3 == 1 ? FLOW_TO_CLIENT : FLOW_TO_SERVER, ACK, NULL, 0);
+	}
+}
+
+/* A call and its reply on every connection, in a new order. */
+static void many_calls(struct many *m)
+{
+	many_shuffle(m);
+	for (unsigned k = 0; k < MANY; k++) {
+		many_round(m, m->perm[k], FLOW_TO_SERVER, false);
+		many_round(m, m->perm[k], FLOW_TO_CLIENT, false);
+	}
+}
+
+/* Two calls per connection, the second one first: every connection holds data at once. */
+static void many_calls_reordered(struct many *m)
+{
+	many_shuffle(m);
+	for (unsigned k = 0; k < MANY; k++)
+		many_round(m, m->perm[k], FLOW_TO_SERVER, true);
+	many_shuffle(m);
+	for (unsigned k = 0; k < MANY; k++) {
+		many_round(m, m->perm[k], FLOW_TO_SERVER, false);
+		m->c[m->perm[k]].seq[FLOW_TO_SERVER] += 8;
+		m->c[m->perm[k]].round[FLOW_TO_SERVER]++;
+	}
+	many_shuffle(m);
+	for (unsigned k = 0; k < MANY; k++) {
+		many_round(m, m->perm[k], FLOW_TO_CLIENT, false);
+		many_round(m, m->perm[k], FLOW_TO_CLIENT, false);
+	}
+}
+
+/* Every tenth connection closes (FINs both ways) and its 4-tuple opens again with a SYN: a new
+ * stream, numbered after all the others, that its later segments must come out on. */
+static unsigned many_reuse(struct many *m)
+{
+	unsigned reused = 0;
+
+	for (int dir = 0; dir < 2; dir++) {
+		many_shuffle(m);
+		for (unsigned k = 0; k < MANY; k++)
+			if (m->perm[k] % 10 == 0)
+				many_feed(m, m->perm[k], dir, FIN | ACK, NULL, 0);
+	}
+	many_shuffle(m);
+	for (unsigned k = 0; k < MANY; k++) {
+		unsigned i = m->perm[k];
+
+		if (i % 10)
+			continue;
+		m->c[i].seq[FLOW_TO_SERVER] += 100000;
+		m->c[i].seq[FLOW_TO_CLIENT] -= 100000;
+		memset(m->c[i].round, 0, sizeof(m->c[i].round));
+		m->s[i] = (struct many_seen){.stream = MANY + reused++};
+		many_feed(m, i, FLOW_TO_SERVER, SYN, NULL, 0);
+	}
+	return reused;
+}
+
+static void test_many_connections(void)
+{
+	struct many *m = calloc(1, sizeof(*m));
+	struct flow_sink sink = {.ctx = m, .data = many_data, .gap = many_gap};
+	const struct flow_stats *st;
+	unsigned reused, wrong = MANY;
+
+	REQUIRE(m);
+	m->rng = 2463534242u;
+	m->t = flow_table_new(MANY_SERVER_PORT, 1 << 20, &sink);
+	REQUIRE(m->t);
+	many_open(m);
+	many_calls(m);
+	many_calls_reordered(m);
+	reused = many_reuse(m);
+	many_calls(m);
+	flow_table_finish(m->t);
+	st = flow_table_stats(m->t);
+	CHECK(!m->bad, "%u segments delivered wrong; first: %s", m->bad, m->why);
+	for (unsigned i = 0; i < MANY && wrong == MANY; i++)
+		if (m->s[i].got[0] != (i % 10 ? 4 : 1) || m->s[i].got[1] != m->s[i].got[0])
+			wrong = i;
+	CHECK(wrong == MANY, "connection %u: %u calls and %u replies delivered", wrong,
+	      m->s[wrong % MANY].got[0], m->s[wrong % MANY].got[1]);
+	CU_ASSERT_EQUAL(reused, MANY / 10);
+	CU_ASSERT_EQUAL(st->flows, MANY + MANY / 10);
+	CU_ASSERT_EQUAL(st->segments, m->segments);
+	CU_ASSERT_EQUAL(st->out_of_order, MANY);
+	CU_ASSERT_EQUAL(st->retransmitted, 0);
+	CU_ASSERT_EQUAL(st->gaps, 0);
+	flow_table_free(m->t, free);
+	free(m);
+}
+
 void tests_register(void)
 {
 	static const struct test_entry tests[] = {
@@ -193,6 +493,7 @@ void tests_register(void)
 		{"gaps: cap and end of capture", test_gaps},
 		{"snap length cut", test_snaplen_cut},
 		{"orientation and stream numbers", test_orientation_and_streams},
+		{"5000 connections, IPv4 and IPv6, interleaved", test_many_connections},
 		{NULL, NULL}};
 
 	tests_add_suite("pcap: TCP reassembly", tests);
