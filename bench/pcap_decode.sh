@@ -2,11 +2,19 @@
 # pcap_decode.sh NFS41CHECK NFS41REFD [RUNS]: decode rate of `nfs41check pcap decode` against
 # tshark on the same large capture, as RPC messages per second and a ratio. The capture is the
 # whole case catalogue recorded against nfs41refd (`run --record-pcap`), merged into one file
-# (mergecap) and concatenated RUNS times (default 20) so the run lasts long enough to time.
-# Both tools print one line per RPC message; the best of three runs counts. A benchmark, not a
-# test: use a Release build.
+# (mergecap) and repeated RUNS times (default 20, at most 127) so the run lasts long enough to
+# time. Each repetition is moved to other IPv4 addresses (copy k: a.b.c.d becomes
+# (a-k).b.(c+k).d, which keeps every IP and TCP checksum valid): the recorded connections have
+# deterministic ports and initial sequence numbers, so plain copies would repeat the same
+# connections and tshark would take every copy after the first as retransmissions and not
+# dissect it. Both tools print one line per RPC message; the best of three runs counts. A
+# benchmark, not a test: use a Release build.
 set -euo pipefail
 nfs41check=$1 refd=$2 runs=${3:-20}
+if [[ ! $runs =~ ^[0-9]+$ ]] || ((runs < 1 || runs > 127)); then
+	echo "pcap_decode.sh: RUNS is 1..127 (copy k moves addresses by k), not '$runs'" >&2
+	exit 64
+fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 pid=
@@ -16,14 +24,39 @@ trap '[[ -n $pid ]] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 pid=$!
 for _ in $(seq 100); do grep -q '^port=' "$tmp/refd.out" && break; sleep 0.05; done
 port=$(sed -n 's/^port=//p' "$tmp/refd.out")
+[[ -n $port ]] || { echo "nfs41refd did not start:" >&2; cat "$tmp/refd.log" >&2; exit 1; }
 "$nfs41check" run --target "127.0.0.1:$port" --jobs 4 --no-progress --without hooks \
 	--record-pcap "$tmp/pcap" "$root/cases" >/dev/null 2>&1 || true
 kill "$pid"
 pid=
 mergecap -F pcap -w "$tmp/one.pcap" "$tmp"/pcap/*.pcap
-copies=()
-for _ in $(seq "$runs"); do copies+=("$tmp/one.pcap"); done
-mergecap -a -F pcap -w "$tmp/big.pcap" "${copies[@]}"
+# RUNS copies of one.pcap (Ethernet, as the engine records), copy k on its own addresses.
+perl -e '
+	my ($in, $out, $runs) = @ARGV;
+	open(my $fh, "<:raw", $in) or die "$in: $!\n";
+	my $d = do { local $/; <$fh> };
+	my $u = unpack("V", $d) == 0xa1b2c3d4 || unpack("V", $d) == 0xa1b23c4d ? "V" : "N";
+	die "$in: not a pcap file\n" unless grep { unpack($u, $d) == $_ } 0xa1b2c3d4, 0xa1b23c4d;
+	die "$in: not Ethernet\n" unless unpack($u, substr($d, 20, 4)) == 1;
+	open(my $o, ">:raw", $out) or die "$out: $!\n";
+	print $o substr($d, 0, 24);
+	for my $k (0 .. $runs - 1) {
+		for (my $at = 24; $at + 16 <= length $d; ) {
+			my $len = unpack($u, substr($d, $at + 8, 4));
+			my $f = substr($d, $at + 16, $len);
+			if ($k && $len >= 34 && substr($f, 12, 2) eq "\x08\x00") {
+				for my $ip (26, 30) {
+					my @b = unpack("C4", substr($f, $ip, 4));
+					substr($f, $ip, 4) = pack("C4", $b[0] - $k, $b[1], $b[2] + $k, $b[3])
+						if $b[0] >= $k && $b[2] + $k <= 255;
+				}
+			}
+			print $o substr($d, $at, 16), $f;
+			$at += 16 + $len;
+		}
+	}
+	close($o) or die "$out: $!\n";
+' "$tmp/one.pcap" "$tmp/big.pcap" "$runs"
 size=$(du -h "$tmp/big.pcap" | cut -f1)
 
 best() { # best wall time of three runs of "$@" (stdout to /dev/null), in seconds
@@ -31,15 +64,17 @@ best() { # best wall time of three runs of "$@" (stdout to /dev/null), in second
 	for _ in 1 2 3; do
 		local s e
 		s=$(date +%s.%N)
-		"$@" >/dev/null 2>&1
+		"$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
 		e=$(date +%s.%N)
 		b=$(awk -v b="$b" -v t="$(awk -v s="$s" -v e="$e" 'BEGIN{print e-s}')" \
 			'BEGIN{print (b=="" || t<b) ? t : b}')
 	done
 	echo "$b"
 }
-msgs=$("$nfs41check" pcap decode --port "$port" "$tmp/big.pcap" | wc -l)
-tmsgs=$(tshark -r "$tmp/big.pcap" -d "tcp.port==$port,rpc" -Y rpc -T fields -e frame.number | wc -l)
+# Counting runs: the catalogue's malformed-message cases make warnings (stderr) on purpose.
+msgs=$("$nfs41check" pcap decode --port "$port" "$tmp/big.pcap" 2>/dev/null | wc -l)
+tmsgs=$(tshark -r "$tmp/big.pcap" -d "tcp.port==$port,rpc" -Y rpc -T fields -e frame.number \
+	2>/dev/null | wc -l)
 ours=$(best "$nfs41check" pcap decode --port "$port" "$tmp/big.pcap")
 theirs=$(best tshark -r "$tmp/big.pcap" -d "tcp.port==$port,rpc" -Y rpc -T fields \
 	-e frame.number -e tcp.stream -e rpc.xid -e rpc.msgtyp -e nfs.opcode -e nfs.nfsstat4)

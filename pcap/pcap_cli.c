@@ -110,6 +110,8 @@ static int cmd_decode(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return pcap_usage_error("decode takes one capture file");
+	/* One line per message: write in large blocks (before anything is written). */
+	setvbuf(stdout, NULL, _IOFBF, 1u << 16);
 	if (pcap_decode_file(argv[optind], &o, stdout, stderr, &res, err, sizeof(err)) != 0) {
 		fprintf(stderr, "nfs41check pcap decode: %s\n", err);
 		return EXIT_UNREADABLE;

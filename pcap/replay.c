@@ -21,6 +21,7 @@
 struct event {
 	uint64_t frame, stream;
 	double t;            /* capture time, seconds */
+	int dir;             /* FLOW_TO_SERVER: the fore channel's calls, the back channel's replies */
 	uint32_t xid, msg_type, proc;
 	uint8_t *rec;
 	size_t len;
@@ -43,6 +44,14 @@ struct live_conn {
 	bool opened;
 };
 
+#define CB_MAP 64u /* the latest callbacks, for the client's answers to them */
+
+/* A captured callback's xid and the live callback that stands for it. */
+struct cb_binding {
+	uint64_t stream;
+	uint32_t cap_xid, live_xid;
+};
+
 struct replayer {
 	const struct replay_opts *o;
 	struct replay_stats *st;
@@ -57,6 +66,8 @@ struct replayer {
 	struct live_conn *conns;      /* by captured stream number */
 	size_t nconns;
 	struct replay_bindings *b;
+	struct cb_binding cb_map[CB_MAP];
+	size_t ncb;
 	uint32_t next_xid;
 	unsigned own_owners;
 	bool own_client_unbound;      /* the client made for a session the capture started inside: */
@@ -66,7 +77,7 @@ struct replayer {
 	bool failed;                  /* out of memory */
 };
 
-/* ---- reading the capture ----------------------------------------------------------------------- */
+/* ---- reading the capture --------------------------------------------------------------------- */
 
 static struct event *new_event(struct replayer *x)
 {
@@ -106,7 +117,7 @@ static void on_message(void *ctx, const struct rpc_message *m)
 
 	if (!e)
 		return;
-	*e = (struct event){.frame = m->frame, .stream = m->flow->stream, .xid = m->xid,
+	*e = (struct event){.frame = m->frame, .stream = m->flow->stream, .xid = m->xid, .dir = m->dir,
 			    .msg_type = m->msg_type, .proc = m->proc, .len = m->len,
 			    .t = (double)m->ts.tv_sec + m->ts.tv_usec / 1e6};
 	if (!(e->rec = malloc(m->len ? m->len : 1))) {
@@ -125,7 +136,19 @@ static void on_warning(void *ctx, uint64_t frame, const char *text)
 		fprintf(x->o->out, "frame %" PRIu64 ": %s\n", frame, text);
 }
 
-/* ---- the (stream, xid) index -------------------------------------------------------------------- */
+/* The fore channel: the client's calls and the server's replies. The back channel (RFC 8881
+ * s2.10.3.1) is the other way round. */
+static bool is_fore_call(const struct event *e)
+{
+	return e->msg_type == ONCRPC_CALL && e->dir == FLOW_TO_SERVER;
+}
+
+static bool is_fore_reply(const struct event *e)
+{
+	return e->msg_type == ONCRPC_REPLY && e->dir == FLOW_TO_CLIENT;
+}
+
+/* ---- the (stream, xid) index ----------------------------------------------------------------- */
 
 static size_t slot_of(const struct replayer *x, uint64_t stream, uint32_t xid)
 {
@@ -171,18 +194,19 @@ static int index_build(struct replayer *x)
 		x->index[s] = NO_EVENT;
 	for (size_t i = 0; i < x->nev; i++) {
 		const struct event *e = &x->ev[i];
-		size_t s, first;
+		size_t first;
 
 		x->sc[i].next_same_xid = x->sc[i].cap_reply = NO_EVENT;
-		if (e->msg_type == ONCRPC_REPLY)
+		if (is_fore_reply(e))
 			index_answer(x, i);
-		if (e->msg_type != ONCRPC_CALL)
+		if (!is_fore_call(e))
 			continue;
 		first = index_find(x, e->stream, e->xid);
 		if (first == NO_EVENT) {
-			for (s = slot_of(x, e->stream, e->xid); x->index[s] != NO_EVENT;
-			     s = (s + 1) & x->index_mask)
-				;
+			size_t s = slot_of(x, e->stream, e->xid);
+
+			while (x->index[s] != NO_EVENT)
+				s = (s + 1) & x->index_mask;
 			x->index[s] = i;
 			continue;
 		}
@@ -214,7 +238,7 @@ static size_t call_of_reply(const struct replayer *x, size_t j)
 	return NO_EVENT;
 }
 
-/* ---- live connections ----------------------------------------------------------------------------- */
+/* ---- live connections ------------------------------------------------------------------------ */
 
 static struct live_conn *live_conn_for(struct replayer *x, uint64_t stream, char *why, size_t n)
 {
@@ -293,20 +317,20 @@ static int own_exchange_id(struct replayer *x, struct live_conn *lc, const struc
 			   uint64_t *clientid, uint32_t *sequenceid, char *why, size_t n)
 {
 	char owner[64];
-	struct nfs_argop op = {.op = OP_EXCHANGE_ID};
-	struct wire_msg m = {.msg_type = ONCRPC_CALL, .call = cap->call, .is_compound = true,
-			     .args = {.minorversion = 1, .argarray_len = 1, .argarray = &op}};
-	struct wire_msg reply;
-	struct conn_reply rec = {0};
 	int len = snprintf(owner, sizeof(owner), "nfs41check-replay-%016" PRIx64 "-%u", x->o->nonce,
 			   ++x->own_owners);
+	/* eia_flags 0, eia_state_protect SP4_NONE (zero) */
+	struct nfs_argop op = {.op = OP_EXCHANGE_ID,
+			       .u.exchange_id.eia_clientowner.co_ownerid = {(const uint8_t *)owner,
+									    (uint32_t)len}};
+	struct wire_msg m = {.msg_type = ONCRPC_CALL, .call = cap->call, .is_compound = true,
+			     .args = {.minorversion = 1, .argarray_len = 1, .argarray = &op}};
+	struct wire_msg reply = {0};
+	struct conn_reply rec = {0};
 	int rc;
 
 	m.call.proc = NFSPROC4_COMPOUND;
 	memcpy(op.u.exchange_id.eia_clientowner.co_verifier, &x->o->nonce, NFS4_VERIFIER_SIZE);
-	op.u.exchange_id.eia_clientowner.co_ownerid = (struct wire_opaque){(const uint8_t *)owner,
-									   (uint32_t)len};
-	op.u.exchange_id.eia_state_protect.spa_how = SP4_NONE;
 	rc = own_call(x, lc, &m, &reply, &rec, why, n);
 	if (rc == 0) {
 		*clientid = reply.res.resarray[0].u.exchange_id.eir_clientid;
@@ -326,7 +350,7 @@ static int own_create_session(struct replayer *x, struct live_conn *lc, const st
 	struct CREATE_SESSION4args *a = &op.u.create_session;
 	struct wire_msg m = {.msg_type = ONCRPC_CALL, .call = cap->call, .is_compound = true,
 			     .args = {.minorversion = 1, .argarray_len = 1, .argarray = &op}};
-	struct wire_msg reply;
+	struct wire_msg reply = {0};
 	struct conn_reply rec = {0};
 	int rc;
 
@@ -417,11 +441,11 @@ static uint32_t captured_status(const struct replayer *x, const struct sent_call
 static void remap(struct replayer *x, struct live_conn *lc, struct wire_msg *w, struct sent_call *s)
 {
 	struct bind_need need;
-	uint32_t status;
 
 	bindings_missing(x->b, w, &need);
 	if (need.session || need.client) {
-		status = captured_status(x, s);
+		uint32_t status = captured_status(x, s);
+
 		need.session &= status != NFS4ERR_BADSESSION;
 		need.client &= status != NFS4ERR_STALE_CLIENTID;
 	}
@@ -460,6 +484,7 @@ static unsigned sequence_head_read(const uint8_t *p, size_t n, struct nfs_argop 
 	uint32_t opcode;
 
 	xdr_dec_init(&d, p, n, 0);
+	memset(op, 0, sizeof(*op));
 	if (!xdr_get_u32(&d, "argop", &opcode) || opcode != OP_SEQUENCE ||
 	    !xdr_get_fixed(&d, "sa_sessionid", op->u.sequence.sa_sessionid, NFS4_SESSIONID_SIZE) ||
 	    !xdr_get_u32(&d, "sa_sequenceid", &op->u.sequence.sa_sequenceid) ||
@@ -468,6 +493,28 @@ static unsigned sequence_head_read(const uint8_t *p, size_t n, struct nfs_argop 
 	op->op = OP_SEQUENCE;
 	op->undecoded = false;
 	return 1;
+}
+
+/* A COMPOUND call whose decoding stopped in a SEQUENCE broken on purpose (cachethis 2, say):
+ * that SEQUENCE still names its session, seqid and slot, which the remapping and the echo
+ * comparison need. */
+static bool complete_sequence_head(const uint8_t *rec, size_t len, struct wire_msg *w)
+{
+	uint32_t k;
+	size_t plen;
+
+	if (!w->is_compound || w->msg_type != ONCRPC_CALL || w->args.argarray_len == 0)
+		return false;
+	k = w->args.argarray_len - 1;
+	if (!w->args.argarray[k].undecoded || w->args.argarray[k].op != OP_SEQUENCE)
+		return false;
+	w->args.argarray_len = k;
+	plen = wire_msg_encode(w, NULL, 0); /* where op k starts (the prefix re-encodes as read) */
+	w->args.argarray_len = k + 1;
+	if (plen < len && sequence_head_read(rec + plen, len - plen, &w->args.argarray[k]))
+		return true;
+	w->args.argarray[k] = (struct nfs_argop){.op = OP_SEQUENCE, .undecoded = true};
+	return false;
 }
 
 static void sequence_head_write(uint8_t *p, const struct SEQUENCE4args *a)
@@ -488,6 +535,7 @@ static int encode_partial(struct replayer *x, struct live_conn *lc, const struct
 	uint32_t k = w->args.argarray_len - 1, declared = w->args.declared_len;
 	size_t plen, hlen, blen;
 	uint8_t *prefix, *buf;
+	bool head;
 
 	w->args.argarray_len = 0;
 	hlen = wire_msg_encode(w, NULL, 0); /* header, tag, minorversion, op count */
@@ -500,8 +548,8 @@ static int encode_partial(struct replayer *x, struct live_conn *lc, const struct
 		return send_as_captured(x, e, s, "its ops do not re-encode as captured");
 	}
 	free(prefix);
-	/* A SEQUENCE whose later fields are broken on purpose still names its session and seqid. */
-	w->args.argarray_len += sequence_head_read(e->rec + plen, e->len - plen, &w->args.argarray[k]);
+	w->args.argarray_len = k + 1;
+	head = complete_sequence_head(e->rec, e->len, w);
 	remap(x, lc, w, s);
 	w->args.argarray_len = k;
 	if (!(buf = encode_new(w, &blen)) || !(s->bytes = realloc(buf, blen + e->len - plen))) {
@@ -510,7 +558,7 @@ static int encode_partial(struct replayer *x, struct live_conn *lc, const struct
 	}
 	memcpy(s->bytes + blen, e->rec + plen, e->len - plen);
 	put_be32(s->bytes + hlen - 4, declared);
-	if (!w->args.argarray[k].undecoded)
+	if (head) /* read from these bytes, so they are there */
 		sequence_head_write(s->bytes + blen, &w->args.argarray[k].u.sequence);
 	s->len = blen + e->len - plen;
 	return 0;
@@ -582,7 +630,7 @@ static void replay_call(struct replayer *x, size_t i)
 	x->st->sent++;
 }
 
-/* ---- comparing replies ---------------------------------------------------------------------------- */
+/* ---- comparing replies ----------------------------------------------------------------------- */
 
 static char *dup_str(const char *s)
 {
@@ -667,9 +715,11 @@ static int sides_fill(struct sides *sd, const struct event *call, const struct e
 	int rc;
 
 	sd->cap_call_ok = decode_into(call->rec, call->len, 0, &sd->cap_call, scratch, sizeof(scratch));
+	complete_sequence_head(call->rec, call->len, &sd->cap_call);
 	sd->cap_reply_ok = decode_into(reply->rec, reply->len, reply->proc, &sd->cap_reply, sd->cap_why,
 				       sizeof(sd->cap_why));
 	sd->live_call_ok = decode_into(s->bytes, s->len, 0, &sd->live_call, scratch, sizeof(scratch));
+	complete_sequence_head(s->bytes, s->len, &sd->live_call);
 	if (live)
 		sd->live_reply_ok = decode_into(live->rec, live->len, reply->proc, &sd->live_reply,
 						sd->live_why, sizeof(sd->live_why));
@@ -794,7 +844,7 @@ static void replay_reply(struct replayer *x, size_t j)
 	free(live.rec);
 }
 
-/* ---- the run ---------------------------------------------------------------------------------------- */
+/* ---- the run --------------------------------------------------------------------------------- */
 
 static void replay_capture_name(const char *path, char *out, size_t n)
 {
@@ -822,6 +872,79 @@ static void run_header(struct replayer *x)
 	x->r->jobs = 1;
 }
 
+/* The captured server called the client back (a CB_NULL probe, say): the live server should
+ * too, on the same connection. The call is compared by program, version and procedure. */
+static void replay_callback(struct replayer *x, size_t i)
+{
+	const struct event *e = &x->ev[i];
+	struct conn_reply live = {0};
+	struct wire_msg cap, got;
+	struct wire_error we;
+	struct case_result *c;
+	char title[160], msg[200];
+	enum conn_wait w = CONN_CLOSED;
+
+	wire_msg_decode(e->rec, e->len, NULL, &cap, &we);
+	snprintf(title, sizeof(title), "callback from the server: prog 0x%08x vers %u proc %u",
+		 cap.call.prog, cap.call.vers, cap.call.proc);
+	if (e->stream < x->nconns && x->conns[e->stream].opened)
+		w = conn_wait_call(&x->conns[e->stream].c, conn_now() + x->timeout, &live);
+	if (!(c = new_case(x, i, title))) {
+		free(live.rec);
+		wire_msg_free(&cap);
+		return;
+	}
+	x->st->callbacks++;
+	if (w != CONN_GOT_REPLY) {
+		c->raw_verdict = c->verdict = VERDICT_FAIL;
+		snprintf(msg, sizeof(msg), "the live server made no callback within %.0f s", x->timeout);
+		c->reason = dup_str(msg);
+	} else {
+		wire_msg_decode(live.rec, live.len, NULL, &got, &we);
+		x->cb_map[x->ncb++ % CB_MAP] = (struct cb_binding){e->stream, e->xid, live.xid};
+		snprintf(msg, sizeof(msg), "live: prog 0x%08x vers %u proc %u", got.call.prog,
+			 got.call.vers, got.call.proc);
+		c->raw_verdict = c->verdict = got.call.prog == cap.call.prog &&
+							     got.call.vers == cap.call.vers &&
+							     got.call.proc == cap.call.proc
+						      ? VERDICT_PASS
+						      : VERDICT_FAIL;
+		if (c->verdict == VERDICT_FAIL)
+			c->reason = dup_str(msg);
+		add_step(c, (unsigned)e->frame, "callback", c->verdict, msg);
+		wire_msg_free(&got);
+	}
+	if (x->o->out && (c->verdict != VERDICT_PASS || x->o->verbose))
+		fprintf(x->o->out, "%s frame %" PRIu64 " c%" PRIu64 " %s%s%s\n",
+			c->verdict == VERDICT_PASS ? "agree " : "DIFFER", e->frame, e->stream + 1, title,
+			c->reason ? ": " : "", c->reason ? c->reason : "");
+	free(live.rec);
+	wire_msg_free(&cap);
+}
+
+/* The client answered a callback: the same answer goes to the live server's callback. */
+static void replay_callback_reply(struct replayer *x, size_t i)
+{
+	const struct event *e = &x->ev[i];
+	uint8_t *bytes;
+	char why[160];
+
+	for (size_t k = x->ncb < CB_MAP ? x->ncb : CB_MAP; k-- > 0;) {
+		const struct cb_binding *b = &x->cb_map[k];
+
+		if (b->stream != e->stream || b->cap_xid != e->xid || e->len < 4)
+			continue;
+		if (b->stream >= x->nconns || x->conns[b->stream].c.fd < 0 ||
+		    !(bytes = malloc(e->len)))
+			return;
+		memcpy(bytes, e->rec, e->len);
+		put_be32(bytes, b->live_xid);
+		conn_send_record(&x->conns[b->stream].c, bytes, e->len, 0, why, sizeof(why));
+		free(bytes);
+		return;
+	}
+}
+
 /* The client closed its connection: so does the replay (RFC 8881 s2.10.5: what the server
  * does with a lost connection is part of what is compared). A later call on the stream
  * reconnects. */
@@ -833,17 +956,18 @@ static void replay_close(struct replayer *x, size_t i)
 		conn_close(&x->conns[stream].c);
 }
 
-/* Keep a captured pause of at least o->gap_min seconds (lease expiry, reaping), up to MAX_GAP. */
-static void keep_gap(struct replayer *x, size_t i, double *live_prev)
+/* Keep a captured pause of at least o->gap_min seconds (lease expiry, reaping), up to MAX_GAP;
+ * after a close, any pause: the server had that long to notice the close in the capture. */
+static void keep_gap(struct replayer *x, size_t i, double live_prev)
 {
 	double gap, wait;
 
 	if (i == 0 || x->o->gap_min < 0)
 		return;
 	gap = x->ev[i].t - x->ev[i - 1].t;
-	if (gap < x->o->gap_min)
+	if (gap < x->o->gap_min && x->ev[i - 1].msg_type != EVENT_CLOSE)
 		return;
-	wait = (gap < MAX_GAP ? gap : MAX_GAP) - (conn_now() - *live_prev);
+	wait = (gap < MAX_GAP ? gap : MAX_GAP) - (conn_now() - live_prev);
 	if (wait > 0) {
 		struct timespec ts = {(time_t)wait, (long)((wait - (double)(time_t)wait) * 1e9)};
 
@@ -857,17 +981,21 @@ static void replay_events(struct replayer *x)
 	double live_prev = conn_now();
 
 	for (size_t i = 0; i < x->nev && !x->failed; i++) {
-		keep_gap(x, i, &live_prev);
+		keep_gap(x, i, live_prev);
 		live_prev = conn_now();
-		if (x->ev[i].msg_type == ONCRPC_CALL)
-			replay_call(x, i);
-		else if (x->ev[i].msg_type == ONCRPC_REPLY)
-			replay_reply(x, i);
-		else
+		if (x->ev[i].msg_type == EVENT_CLOSE)
 			replay_close(x, i);
+		else if (is_fore_call(&x->ev[i]))
+			replay_call(x, i);
+		else if (is_fore_reply(&x->ev[i]))
+			replay_reply(x, i);
+		else if (x->ev[i].msg_type == ONCRPC_CALL)
+			replay_callback(x, i);
+		else
+			replay_callback_reply(x, i);
 	}
 	for (size_t i = 0; i < x->nev; i++)
-		if (x->ev[i].msg_type == ONCRPC_CALL && x->sc[i].cap_reply == NO_EVENT)
+		if (is_fore_call(&x->ev[i]) && x->sc[i].cap_reply == NO_EVENT)
 			x->st->no_captured_reply++;
 }
 
@@ -894,6 +1022,7 @@ int pcap_replay_file(const char *path, const struct replay_opts *o, struct run_r
 	struct replayer x = {.o = o, .st = st, .r = r, .path = path};
 	struct rpc_sink sink = {.ctx = &x, .message = on_message, .warning = on_warning,
 				.closed = on_closed};
+	struct rpc_read_opts read = o->read;
 	struct rpc_stats rs;
 	struct capture *c;
 	int rc;
@@ -905,7 +1034,8 @@ int pcap_replay_file(const char *path, const struct replay_opts *o, struct run_r
 	x.next_xid = (uint32_t)(o->nonce ^ (o->nonce >> 32)) | 1u;
 	if (!(c = capture_open(path, err, errlen)))
 		return -1;
-	rc = rpc_read_capture(c, &o->read, &sink, &rs, err, errlen);
+	read.callbacks = true;
+	rc = rpc_read_capture(c, &read, &sink, &rs, err, errlen);
 	capture_close(c);
 	if (rc == 0 && (x.failed || !(x.b = bindings_new(o->nonce, o->keep_owners)) ||
 			index_build(&x) != 0)) {

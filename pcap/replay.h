@@ -50,6 +50,7 @@ struct replay_stats {
 	unsigned long own_sessions, own_clients; /* created for captures that start mid-session */
 	unsigned long rewritten;       /* values replaced by the binding table */
 	unsigned long connections;
+	unsigned long callbacks;       /* the captured server's callbacks looked for live */
 	double paused;                 /* seconds spent keeping captured pauses */
 };
 

@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SLOTS_TRACKED 1024u /* slots per session whose seqids are rebased (s18.36: ca_maxrequests) */
+/* Slots per session whose seqids are rebased (RFC 8881 s18.36: ca_maxrequests). */
+#define SLOTS_TRACKED 1024u
 #define SCRATCH_MAX 64u     /* raw ops patched in one call */
 
 /* A variable-length value (owner, filehandle) and what it maps to. */
@@ -115,7 +116,7 @@ static struct blob_map *find_blob(struct blob_map *t, unsigned n, const struct w
 	return NULL;
 }
 
-/* ---- learning ----------------------------------------------------------------------------------- */
+/* ---- learning -------------------------------------------------------------------------------- */
 
 static struct client_map *bind_client(struct replay_bindings *b, uint64_t cap, uint64_t live)
 {
@@ -171,7 +172,8 @@ static void bind_stateid(struct replay_bindings *b, const uint8_t *cap, const ui
 	}
 }
 
-void bindings_add_own_session(struct replay_bindings *b, const uint8_t captured[NFS4_SESSIONID_SIZE],
+void bindings_add_own_session(struct replay_bindings *b,
+			      const uint8_t captured[NFS4_SESSIONID_SIZE],
 			      const uint8_t live[NFS4_SESSIONID_SIZE])
 {
 	struct session_map *s = bind_session(b, captured, live);
@@ -284,7 +286,7 @@ int64_t bindings_seqid_offset(const struct replay_bindings *b,
 	return (int32_t)s->offset[slot];
 }
 
-/* ---- rewriting ---------------------------------------------------------------------------------- */
+/* ---- rewriting ------------------------------------------------------------------------------- */
 
 static unsigned map_sessionid(const struct replay_bindings *b, uint8_t *sid)
 {
@@ -326,7 +328,8 @@ static unsigned rewrite_sequence(struct replay_bindings *b, struct SEQUENCE4args
 	return 1;
 }
 
-static unsigned rewrite_create_session(const struct replay_bindings *b, struct CREATE_SESSION4args *a)
+static unsigned rewrite_create_session(const struct replay_bindings *b,
+				       struct CREATE_SESSION4args *a)
 {
 	const struct client_map *c = find_client(b, a->csa_clientid);
 
@@ -343,13 +346,12 @@ static unsigned rewrite_create_session(const struct replay_bindings *b, struct C
 static void unique_owner(const struct replay_bindings *b, struct blob_map *m)
 {
 	uint64_t h = 1469598103934665603ull ^ b->nonce;
-	uint32_t k = m->cap_len < 8 ? m->cap_len : 8;
 
 	for (uint32_t i = 0; i < m->cap_len; i++)
 		h = (h ^ m->cap[i]) * 1099511628211ull;
 	memcpy(m->live, m->cap, m->cap_len);
-	for (uint32_t i = 0; i < k; i++, h >>= 5)
-		m->live[m->cap_len - k + i] = (uint8_t)('a' + (h % 26));
+	for (uint32_t i = m->cap_len > 8 ? m->cap_len - 8 : 0; i < m->cap_len; i++, h >>= 5)
+		m->live[i] = (uint8_t)('a' + (h % 26));
 	m->live_len = m->cap_len;
 }
 

@@ -134,7 +134,7 @@ static int parse_args(struct replay_cli *c, int argc, char **argv, const char **
 		{"verbose", 0, NULL, 'v'},  {"quiet", 0, NULL, 'q'},    {"help", 0, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	char err[300];
-	int opt, rc;
+	int opt;
 
 	diff_mask_default(&c->o.mask);
 	c->o.gap_min = 0.5;
@@ -142,7 +142,9 @@ static int parse_args(struct replay_cli *c, int argc, char **argv, const char **
 	while ((opt = getopt_long(argc, argv, "hvq", longopts, NULL)) != -1) {
 		if (opt == 'h')
 			return print_help() - 1; /* -1: stop, exit 0 */
-		if ((rc = parse_option(c, opt, optarg)) != 0)
+		int rc = parse_option(c, opt, optarg);
+
+		if (rc != 0)
 			return rc;
 	}
 	if (optind != argc - 1)
@@ -238,8 +240,11 @@ static void print_stats(const struct replay_stats *st, double elapsed)
 	if (st->own_sessions || st->own_clients)
 		printf(", %lu sessions and %lu clients of its own", st->own_sessions, st->own_clients);
 	printf(")\n%lu replies compared: %lu agree, %lu differ (%lu without a live reply); "
-	       "%lu calls have no captured reply\n",
+	       "%lu calls have no captured reply",
 	       st->compared, st->agreed, st->differed, st->unanswered, st->no_captured_reply);
+	if (st->callbacks)
+		printf("; %lu callbacks from the server looked for", st->callbacks);
+	putchar('\n');
 }
 
 int pcap_replay_cmd(int argc, char **argv)

@@ -15,7 +15,8 @@
 static const char *const default_mask[] = {
 	"rpc.verf", "eir_clientid", "eir_sequenceid", "eir_flags.server", "eir_server_owner",
 	"eir_server_scope", "eir_server_impl_id", "csr_sessionid", "csr_fore_chan_attrs.*",
-	"csr_back_chan_attrs.*", "sr_highest_slotid", "sr_target_highest_slotid", "object", "obj_attributes", "result",
+	"csr_back_chan_attrs.*", "sr_highest_slotid", "sr_target_highest_slotid", "object",
+	"obj_attributes", "result",
 };
 
 void diff_mask_default(struct diff_mask *m)
@@ -67,12 +68,16 @@ static bool entry_covers(const char *entry, const char *leaf)
 	       (strncmp(leaf, entry, n) == 0 && leaf[n] == '.'); /* a whole structure */
 }
 
+/* An entry names a field by its name after the op ("csr_fore_chan_attrs.ca_maxrequests"), by
+ * its last component ("ca_maxrequests"), by the whole name, or a prefix of one of them. */
 bool diff_mask_covers(const struct diff_mask *m, const char *field)
 {
 	const char *leaf = field_leaf(field);
+	const char *last = strrchr(leaf, '.') ? strrchr(leaf, '.') + 1 : leaf;
 
 	for (size_t i = 0; i < m->n; i++)
-		if (entry_covers(m->entries[i], leaf) || entry_covers(m->entries[i], field))
+		if (entry_covers(m->entries[i], leaf) || entry_covers(m->entries[i], field) ||
+		    entry_covers(m->entries[i], last))
 			return true;
 	return false;
 }
@@ -84,7 +89,7 @@ void diff_mask_print(FILE *out, const struct diff_mask *m)
 	fputc('\n', out);
 }
 
-/* ---- flattening ------------------------------------------------------------------------------- */
+/* ---- flattening ------------------------------------------------------------------------------ */
 
 static int add(struct diff_fields *f, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -131,9 +136,11 @@ static uint32_t fnv1a(const uint8_t *p, size_t n)
 
 static int add_bytes(struct diff_fields *f, const char *name, const uint8_t *p, size_t n)
 {
-	char hex[33] = "";
-
+	if (n == 0)
+		return add(f, name, "0 bytes");
 	if (n <= 16) {
+		char hex[33] = "";
+
 		for (size_t i = 0; i < n; i++)
 			snprintf(hex + 2 * i, 3, "%02x", p[i]);
 		return add(f, name, "%zu bytes %s", n, hex);
@@ -199,6 +206,16 @@ static int flat_channel(struct flat *x, const char *which, const struct channel_
 	return rc;
 }
 
+/* Flag names when they fit in a field's value, else the number: a cut list of names would hide
+ * the flags that differ. */
+static const char *flags_text(const struct nfs4_named *tbl, uint32_t v, char *buf, size_t n)
+{
+	nfs4_flags_format(tbl, v, buf, n);
+	if (strlen(buf) >= DIFF_VALUE_MAX - 1 || strlen(buf) >= n - 1)
+		snprintf(buf, n, "0x%08" PRIx32, v);
+	return buf;
+}
+
 static int flat_exchange_id(struct flat *x, const struct EXCHANGE_ID4resok *r)
 {
 	const struct EXCHANGE_ID4resok *e = r;
@@ -207,10 +224,10 @@ static int flat_exchange_id(struct flat *x, const struct EXCHANGE_ID4resok *r)
 
 	rc |= put(x, "eir_sequenceid", "%" PRIu32, e->eir_sequenceid);
 	rc |= put(x, "eir_flags", "%s",
-		  nfs4_flags_format(nfs4_exchgid_flags, e->eir_flags & ~SERVER_CHOSEN_FLAGS, flags,
+		  flags_text(nfs4_exchgid_flags, e->eir_flags & ~SERVER_CHOSEN_FLAGS, flags,
 				    sizeof(flags)));
 	rc |= put(x, "eir_flags.server", "%s",
-		  nfs4_flags_format(nfs4_exchgid_flags, e->eir_flags & SERVER_CHOSEN_FLAGS, flags,
+		  flags_text(nfs4_exchgid_flags, e->eir_flags & SERVER_CHOSEN_FLAGS, flags,
 				    sizeof(flags)));
 	rc |= put(x, "eir_state_protect.spr_how", "%" PRIu32, e->eir_state_protect.spr_how);
 	rc |= put(x, "eir_server_owner", "%" PRIu64 "/#%08" PRIx32, e->eir_server_owner.so_minor_id,
@@ -235,7 +252,7 @@ static int flat_create_session(struct flat *x, const struct CREATE_SESSION4resok
 	snprintf(name, sizeof(name), "%s.csr_sequence", x->prefix);
 	rc |= add_echo_u32(x->f, name, r->csr_sequence, a != NULL, a ? a->csa_sequence : 0);
 	rc |= put(x, "csr_flags", "%s",
-		  nfs4_flags_format(nfs4_create_session_flags, r->csr_flags, flags, sizeof(flags)));
+		  flags_text(nfs4_create_session_flags, r->csr_flags, flags, sizeof(flags)));
 	rc |= flat_channel(x, "csr_fore_chan_attrs", &r->csr_fore_chan_attrs);
 	rc |= flat_channel(x, "csr_back_chan_attrs", &r->csr_back_chan_attrs);
 	return rc;
@@ -256,7 +273,7 @@ static int flat_sequence(struct flat *x, const struct SEQUENCE4resok *r)
 	rc |= put(x, "sr_highest_slotid", "%" PRIu32, r->sr_highest_slotid);
 	rc |= put(x, "sr_target_highest_slotid", "%" PRIu32, r->sr_target_highest_slotid);
 	rc |= put(x, "sr_status_flags", "%s",
-		  nfs4_flags_format(nfs4_seq_status_flags, r->sr_status_flags, flags, sizeof(flags)));
+		  flags_text(nfs4_seq_status_flags, r->sr_status_flags, flags, sizeof(flags)));
 	return rc;
 }
 
@@ -372,7 +389,8 @@ static bool either_shape(const struct COMPOUND4res *res)
 	if (res->status != NFS4ERR_OP_NOT_IN_SESSION && res->status != NFS4ERR_NOT_ONLY_OP)
 		return false;
 	return res->declared_len == 0 ||
-	       (res->declared_len == 1 && res->resarray_len == 1 && res->resarray[0].status == res->status);
+	       (res->declared_len == 1 && res->resarray_len == 1 &&
+		res->resarray[0].status == res->status);
 }
 
 int diff_fields_of_reply(const struct wire_msg *reply, const char *why, const struct wire_msg *call,
@@ -407,7 +425,7 @@ void diff_fields_free(struct diff_fields *f)
 	memset(f, 0, sizeof(*f));
 }
 
-/* ---- comparing ----------------------------------------------------------------------------------- */
+/* ---- comparing ------------------------------------------------------------------------------- */
 
 static const struct diff_field *find_field(const struct diff_fields *f, const char *name)
 {

@@ -28,7 +28,7 @@
 
 #include "wire.h"
 
-#define DIFF_NAME_MAX 64
+#define DIFF_NAME_MAX 96
 #define DIFF_VALUE_MAX 96
 #define DIFF_MASK_MAX 64
 

@@ -158,7 +158,7 @@ static void got_call(struct reader *r, struct rpc_conn *c, struct rpc_message *m
 	*e = (struct call_entry){.xid = m->xid, .prog = call.prog, .vers = call.vers,
 				 .proc = call.proc, .frame = m->frame, .next = e->next};
 	r->st->calls++;
-	if (call.prog != NFS_PROGRAM) {
+	if (call.prog != NFS_PROGRAM && !(r->o.callbacks && m->dir == FLOW_TO_CLIENT)) {
 		r->st->other_program++;
 		return;
 	}
@@ -180,7 +180,7 @@ static void got_reply(struct reader *r, struct rpc_conn *c, struct rpc_message *
 	} else {
 		r->st->unmatched_replies++;
 	}
-	if (m->prog != NFS_PROGRAM) {
+	if (m->prog != NFS_PROGRAM && !(r->o.callbacks && m->dir == FLOW_TO_SERVER)) {
 		r->st->other_program++;
 		return;
 	}

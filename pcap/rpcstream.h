@@ -54,6 +54,8 @@ struct rpc_read_opts {
 	uint16_t port;       /* the NFS server's TCP port (0: 2049) */
 	size_t max_record;   /* record size limit (0: 4 MiB) */
 	size_t max_pending;  /* out-of-order bytes per direction before a gap (0: 8 MiB) */
+	bool callbacks;      /* also the back channel: calls from the server and the client's
+				replies to them, whatever their program (RFC 8881 s2.10.3.1) */
 };
 
 /* Read the whole capture, calling sink for every NFS message in order of completion.

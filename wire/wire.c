@@ -127,6 +127,22 @@ static void sb_printf(struct sbuf *s, const char *fmt, ...)
 		s->used += (size_t)w;
 }
 
+/* Plain text appended without a format (the summary is on the pcap decoder's hot path). */
+static void sb_puts(struct sbuf *s, const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = b ? strlen(b) : 0;
+
+	if (s->used + la + lb >= s->n) {
+		sb_printf(s, "%s%s", a, b ? b : "");
+		return;
+	}
+	memcpy(s->p + s->used, a, la);
+	if (lb)
+		memcpy(s->p + s->used + la, b, lb);
+	s->used += la + lb;
+	s->p[s->used] = '\0';
+}
+
 static const char *op_name(uint32_t op)
 {
 	const char *n = nfs4_op_name(op);
@@ -156,9 +172,11 @@ static void summary_call(struct sbuf *s, const struct wire_msg *m)
 		return;
 	}
 	sb_printf(s, " COMPOUND v4.%u", m->args.minorversion);
-	for (uint32_t i = 0; i < m->args.argarray_len; i++)
-		sb_printf(s, " %s%s", op_name(m->args.argarray[i].op),
-			  m->args.argarray[i].undecoded ? "(undecoded)" : "");
+	for (uint32_t i = 0; i < m->args.argarray_len; i++) {
+		sb_puts(s, " ", op_name(m->args.argarray[i].op));
+		if (m->args.argarray[i].undecoded)
+			sb_puts(s, "(undecoded)", NULL);
+	}
 }
 
 static void summary_reply(struct sbuf *s, const struct wire_msg *m)
@@ -183,9 +201,11 @@ static void summary_reply(struct sbuf *s, const struct wire_msg *m)
 	sb_printf(s, " COMPOUND %s", status_name(m->res.status));
 	for (uint32_t i = 0; i < m->res.resarray_len; i++) {
 		const struct nfs_resop *op = &m->res.resarray[i];
-		sb_printf(s, " %s", op_name(op->op));
-		if (op->status != NFS4_OK)
-			sb_printf(s, "(%s)", status_name(op->status));
+		sb_puts(s, " ", op_name(op->op));
+		if (op->status != NFS4_OK) {
+			sb_puts(s, "(", status_name(op->status));
+			sb_puts(s, ")", NULL);
+		}
 	}
 }
 

@@ -3,6 +3,8 @@
 # (ci/ganesha) with its baseline. Fails when anything is worse than the baseline, when the cases
 # that need nfs41refd's test hooks are not exactly the skipped ones (each saying so), when the
 # JUnit report does not validate, or when tshark finds a malformed packet in a recorded capture.
+# Also `pcap replay` of the shared captures (first, on the fresh export: pynfs's capture creates
+# files) and of the engine's recordings, and `pcap to-case`.
 # shellcheck disable=SC2154 # port and state_dir come from ci/ganesha's output (eval)
 set -euo pipefail
 nfs41check=$1 root=$2 outdir=$3
@@ -15,6 +17,19 @@ if ! out=$("$root/ci/ganesha" start --lease 5); then
 fi
 eval "$out"
 trap '"$root/ci/ganesha" stop --state-dir "$state_dir" >/dev/null 2>&1 || true; rm -rf "$state_dir"' EXIT
+
+# The shared captures were taken from nfs-ganesha: replayed against it, every reply agrees (or
+# differs as ci/baselines/replay-ganesha-4.3 says, with its RFC reason).
+shared=${NFS41_SHARED_DIR:-$root/../shared}
+for cap in "$shared"/pcaps/*.pcap; do
+	if ! "$nfs41check" pcap replay "$cap" --target "127.0.0.1:$port" \
+		--baseline "$root/ci/baselines/replay-ganesha-4.3" >"$outdir/replay-$(basename "$cap").out"; then
+		cat "$outdir/replay-$(basename "$cap").out" >&2
+		echo "suite: pcap replay of $cap differs from nfs-ganesha beyond its baseline" >&2
+		exit 1
+	fi
+	sed -n '2p' "$outdir/replay-$(basename "$cap").out"
+done
 
 rc=0
 # refd-profile: cases that pin nfs41refd's choices where the RFC allows several (catalogue s17).
@@ -101,9 +116,22 @@ done
 echo "suite: ${#pcaps[@]} recorded captures read cleanly in tshark ($checked fully decoded," \
 	"$((${#pcaps[@]} - checked)) of deliberately malformed cases checked at the TCP level)"
 
+# The engine's recordings replay against the server they were recorded from, every reply
+# agreeing (the folders without lease waits, to keep this short).
+replayed=0
+for f in "${pcaps[@]}"; do
+	case $(basename "$f") in seq-* | bcts-* | cmp-*) ;; *) continue ;; esac
+	if ! out=$("$nfs41check" pcap replay "$f" --target "127.0.0.1:$port" --port "$port" -q); then
+		echo "$out" >&2
+		echo "suite: $f: the recording does not replay against nfs-ganesha" >&2
+		exit 1
+	fi
+	replayed=$((replayed + 1))
+done
+echo "suite: $replayed recordings replayed against nfs-ganesha, every reply agreeing"
+
 # A capture turned into a case runs green against the server it was captured from (RFC 8881
 # behaviour recorded as statuses; ids remapped through variables).
-shared=${NFS41_SHARED_DIR:-$root/../shared}
 lifecycle=$shared/pcaps/ganesha-session-lifecycle.pcap
 mkdir -p "$outdir/to-case"
 "$nfs41check" pcap to-case "$lifecycle" -o "$outdir/to-case/lifecycle.case" 2>/dev/null
