@@ -280,18 +280,24 @@ static uint8_t *encode_new(const struct wire_msg *m, size_t *len)
 	return buf;
 }
 
-/* Send a call of the replay's own and decode its reply (the caller frees reply and rec). */
-static int own_call(struct replayer *x, struct live_conn *lc, struct wire_msg *m,
-		    struct wire_msg *reply, struct conn_reply *rec, char *why, size_t n)
+/* Send a one-op COMPOUND of the replay's own with the captured call's credential; on NFS4_OK,
+ * *result is its op's result (fixed-size fields only: its slices die with the reply). */
+static int own_call(struct replayer *x, struct live_conn *lc, const struct wire_msg *cap,
+		    struct nfs_argop *op, struct nfs_resop *result, char *why, size_t n)
 {
+	struct wire_msg m = {.msg_type = ONCRPC_CALL, .call = cap->call, .is_compound = true,
+			     .args = {.minorversion = 1, .argarray_len = 1, .argarray = op}};
 	struct wire_decode_opts wo = {.reply_proc = NFSPROC4_COMPOUND};
+	struct wire_msg reply = {0};
+	struct conn_reply rec = {0};
 	struct wire_error we;
 	size_t len;
 	uint8_t *buf;
 	int rc;
 
-	m->call.xid = x->next_xid++;
-	if (!(buf = encode_new(m, &len))) {
+	m.call.proc = NFSPROC4_COMPOUND;
+	m.call.xid = x->next_xid++;
+	if (!(buf = encode_new(&m, &len))) {
 		snprintf(why, n, "out of memory");
 		return -1;
 	}
@@ -299,17 +305,18 @@ static int own_call(struct replayer *x, struct live_conn *lc, struct wire_msg *m
 	free(buf);
 	if (rc != 0)
 		return -1;
-	if (conn_wait_reply(&lc->c, m->call.xid, conn_now() + x->timeout, rec) != CONN_GOT_REPLY) {
+	rc = -1;
+	if (conn_wait_reply(&lc->c, m.call.xid, conn_now() + x->timeout, &rec) != CONN_GOT_REPLY)
 		snprintf(why, n, "no reply within %.0f s", x->timeout);
-		return -1;
-	}
-	if (wire_msg_decode(rec->rec, rec->len, &wo, reply, &we) != WIRE_OK || !reply->is_compound ||
-	    reply->res.status != NFS4_OK || reply->res.resarray_len < 1) {
-		snprintf(why, n, "%s", reply->is_compound ? nfs4_status_name(reply->res.status)
-							 : "not an NFSv4 COMPOUND reply");
-		return -1;
-	}
-	return 0;
+	else if (wire_msg_decode(rec.rec, rec.len, &wo, &reply, &we) != WIRE_OK ||
+		 !reply.is_compound || reply.res.status != NFS4_OK || reply.res.resarray_len < 1)
+		snprintf(why, n, "%s", reply.is_compound ? nfs4_status_name(reply.res.status)
+							: "not an NFSv4 COMPOUND reply");
+	else
+		*result = reply.res.resarray[0], rc = 0;
+	wire_msg_free(&reply);
+	free(rec.rec);
+	return rc;
 }
 
 /* EXCHANGE_ID with an owner of the replay's own (RFC 8881 s18.35). */
@@ -323,22 +330,14 @@ static int own_exchange_id(struct replayer *x, struct live_conn *lc, const struc
 	struct nfs_argop op = {.op = OP_EXCHANGE_ID,
 			       .u.exchange_id.eia_clientowner.co_ownerid = {(const uint8_t *)owner,
 									    (uint32_t)len}};
-	struct wire_msg m = {.msg_type = ONCRPC_CALL, .call = cap->call, .is_compound = true,
-			     .args = {.minorversion = 1, .argarray_len = 1, .argarray = &op}};
-	struct wire_msg reply = {0};
-	struct conn_reply rec = {0};
-	int rc;
+	struct nfs_resop res;
 
-	m.call.proc = NFSPROC4_COMPOUND;
 	memcpy(op.u.exchange_id.eia_clientowner.co_verifier, &x->o->nonce, NFS4_VERIFIER_SIZE);
-	rc = own_call(x, lc, &m, &reply, &rec, why, n);
-	if (rc == 0) {
-		*clientid = reply.res.resarray[0].u.exchange_id.eir_clientid;
-		*sequenceid = reply.res.resarray[0].u.exchange_id.eir_sequenceid;
-	}
-	wire_msg_free(&reply);
-	free(rec.rec);
-	return rc;
+	if (own_call(x, lc, cap, &op, &res, why, n) != 0)
+		return -1;
+	*clientid = res.u.exchange_id.eir_clientid;
+	*sequenceid = res.u.exchange_id.eir_sequenceid;
+	return 0;
 }
 
 /* CREATE_SESSION with roomy fore channel limits the server may lower (RFC 8881 s18.36.3). */
@@ -348,13 +347,8 @@ static int own_create_session(struct replayer *x, struct live_conn *lc, const st
 {
 	struct nfs_argop op = {.op = OP_CREATE_SESSION};
 	struct CREATE_SESSION4args *a = &op.u.create_session;
-	struct wire_msg m = {.msg_type = ONCRPC_CALL, .call = cap->call, .is_compound = true,
-			     .args = {.minorversion = 1, .argarray_len = 1, .argarray = &op}};
-	struct wire_msg reply = {0};
-	struct conn_reply rec = {0};
-	int rc;
+	struct nfs_resop res;
 
-	m.call.proc = NFSPROC4_COMPOUND;
 	a->csa_clientid = clientid, a->csa_sequence = sequence;
 	a->csa_fore_chan_attrs = (struct channel_attrs4){.ca_maxrequestsize = 1u << 20,
 		.ca_maxresponsesize = 1u << 20, .ca_maxresponsesize_cached = 64u << 10,
@@ -364,13 +358,10 @@ static int own_create_session(struct replayer *x, struct live_conn *lc, const st
 	a->csa_cb_program = CB_PROGRAM;
 	a->csa_sec_parms_count = 1;
 	a->csa_sec_parms[0].cb_secflavor = ONCRPC_AUTH_NONE;
-	rc = own_call(x, lc, &m, &reply, &rec, why, n);
-	if (rc == 0)
-		memcpy(sessionid, reply.res.resarray[0].u.create_session.csr_sessionid,
-		       NFS4_SESSIONID_SIZE);
-	wire_msg_free(&reply);
-	free(rec.rec);
-	return rc;
+	if (own_call(x, lc, cap, &op, &res, why, n) != 0)
+		return -1;
+	memcpy(sessionid, res.u.create_session.csr_sessionid, NFS4_SESSIONID_SIZE);
+	return 0;
 }
 
 /* The capture starts inside a session (or after an EXCHANGE_ID): make our own, on the call's
