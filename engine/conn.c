@@ -165,13 +165,26 @@ static int keep_reply(struct conn *c)
 {
 	size_t len;
 	const uint8_t *rec = rm_record(&c->rm, &len);
-	struct conn_reply *r = realloc(c->replies, (c->nreplies + 1) * sizeof(*r));
+	struct conn_reply *r;
 	uint32_t xid = 0, type;
 
-	if (!r)
-		return -1;
-	c->replies = r;
-	r = &r[c->nreplies];
+	if (c->nreplies == CONN_MAX_KEPT) { /* the older half was never asked for: let it go */
+		size_t half = CONN_MAX_KEPT / 2;
+
+		for (size_t i = 0; i < half; i++)
+			free(c->replies[i].rec);
+		memmove(&c->replies[0], &c->replies[half], (c->nreplies - half) * sizeof(*r));
+		c->nreplies -= half;
+		c->dropped += half;
+	}
+	if (c->nreplies == c->replies_cap) {
+		size_t cap = c->replies_cap ? c->replies_cap * 2 : 16;
+
+		if (!(r = realloc(c->replies, cap * sizeof(*r))))
+			return -1;
+		c->replies = r, c->replies_cap = cap;
+	}
+	r = &c->replies[c->nreplies];
 	type = ONCRPC_REPLY;
 	oncrpc_msg_type_peek(rec, len, &xid, &type);
 	*r = (struct conn_reply){.xid = xid, .msg_type = type, .len = len, .at = conn_now()};
@@ -300,7 +313,7 @@ void conn_close(struct conn *c)
 		free(c->replies[i].rec);
 	free(c->replies);
 	c->replies = NULL;
-	c->nreplies = 0;
+	c->nreplies = c->replies_cap = 0;
 }
 
 int conn_parse_target(const char *target, char *host, size_t hostlen, uint16_t *port, char *err,

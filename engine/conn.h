@@ -18,6 +18,8 @@
 #include "recmark.h"
 
 #define CONN_MAX_RECORD (4u << 20)
+#define CONN_MAX_KEPT 4096u /* messages received and not taken: a client that never asks for
+			       them (a replay of calls whose replies it does not compare) */
 
 struct conn_observer {
 	void *ctx;
@@ -41,8 +43,9 @@ struct conn {
 	char broken[200];     /* the stream is garbled: why (reads stop) */
 	uint16_t local_port, server_port;
 	struct rm_reader rm;
-	struct conn_reply *replies; /* received, not yet taken */
-	size_t nreplies;
+	struct conn_reply *replies; /* received, not yet taken (at most CONN_MAX_KEPT: the oldest go) */
+	size_t nreplies, replies_cap;
+	unsigned long dropped;      /* replies never taken, dropped past CONN_MAX_KEPT */
 	const struct conn_observer *obs;
 };
 

@@ -34,14 +34,16 @@ struct sent_call {
 	uint8_t *bytes;       /* the record sent (a retransmission resends it) */
 	size_t len;
 	double at;
-	size_t next_same_xid; /* the next call on the connection with the same xid */
-	size_t cap_reply;     /* the captured reply to this transmission, or NO_EVENT */
+	size_t next_same_xid, prev_same_xid; /* calls on the connection with the same xid */
+	size_t chain_tail, chain_unpaired;   /* on a chain's first call: its last, its first unanswered */
+	size_t pair;          /* a call's captured reply, a reply's call, or NO_EVENT */
 	char note[256];       /* why not sent, or what the replay did besides sending */
 };
 
 struct live_conn {
 	struct conn c;
 	bool opened;
+	bool no_callbacks; /* a callback the capture has did not come: stop waiting for them */
 };
 
 #define CB_MAP 64u /* the latest callbacks, for the client's answers to them */
@@ -73,8 +75,13 @@ struct replayer {
 	bool own_client_unbound;      /* the client made for a session the capture started inside: */
 	uint64_t own_client;          /* its captured id is not known yet */
 	uint32_t own_next_csa;
+	char own_failed[200];         /* making a client of its own failed: why (not tried again) */
 	double t0, timeout;
 	bool failed;                  /* out of memory */
+	size_t case_cap;              /* room in r->cases */
+	uint64_t case_frame;          /* the frame of the last case, and how many cases it has */
+	unsigned same_frame;
+	unsigned char *last_of_stream; /* by event: 1 on a connection's last event */
 };
 
 /* ---- reading the capture --------------------------------------------------------------------- */
@@ -100,7 +107,8 @@ static void on_closed(void *ctx, const struct flow *f, int dir, bool reset, uint
 	struct replayer *x = ctx;
 	struct event *e;
 
-	/* The client's close is replayed; the server's is the live server's to make (or not). */
+	/* The client's close and either side's reset are replayed; the server's own orderly close
+	 * is the live server's to make (or not). */
 	if (dir != FLOW_TO_SERVER && !reset)
 		return;
 	if (!(e = new_event(x)))
@@ -168,15 +176,62 @@ static size_t index_find(const struct replayer *x, uint64_t stream, uint32_t xid
 	}
 }
 
-/* Pair reply j with the oldest transmission of its call that has no reply yet. */
+/* Pair reply j with the oldest transmission of its call that has no reply yet (the chain's
+ * head keeps a cursor to it: each pairing is O(1)). */
 static void index_answer(struct replayer *x, size_t j)
 {
-	for (size_t c = index_find(x, x->ev[j].stream, x->ev[j].xid); c != NO_EVENT;
-	     c = x->sc[c].next_same_xid)
-		if (x->sc[c].cap_reply == NO_EVENT) {
-			x->sc[c].cap_reply = j;
-			return;
-		}
+	size_t head = index_find(x, x->ev[j].stream, x->ev[j].xid), c;
+
+	if (head == NO_EVENT || (c = x->sc[head].chain_unpaired) == NO_EVENT)
+		return;
+	x->sc[c].pair = j;
+	x->sc[j].pair = c;
+	x->sc[head].chain_unpaired = x->sc[c].next_same_xid;
+}
+
+/* Call i joins the chain of calls with its stream and xid (a new chain when it is the first). */
+static void index_add_call(struct replayer *x, size_t i)
+{
+	const struct event *e = &x->ev[i];
+	size_t head = index_find(x, e->stream, e->xid);
+
+	if (head == NO_EVENT) {
+		size_t s = slot_of(x, e->stream, e->xid);
+
+		while (x->index[s] != NO_EVENT)
+			s = (s + 1) & x->index_mask;
+		x->index[s] = i;
+		x->sc[i].chain_tail = x->sc[i].chain_unpaired = i;
+		return;
+	}
+	x->sc[i].prev_same_xid = x->sc[head].chain_tail;
+	x->sc[x->sc[head].chain_tail].next_same_xid = i;
+	x->sc[head].chain_tail = i;
+	if (x->sc[head].chain_unpaired == NO_EVENT)
+		x->sc[head].chain_unpaired = i;
+}
+
+/* Each connection's last event, where the replay closes its live connection: a capture of
+ * thousands of connections without FINs must not hold thousands open. */
+static int mark_last_events(struct replayer *x)
+{
+	uint64_t nstreams = 0;
+	unsigned char *seen;
+
+	for (size_t i = 0; i < x->nev; i++)
+		if (x->ev[i].stream >= nstreams)
+			nstreams = x->ev[i].stream + 1;
+	x->last_of_stream = calloc(x->nev ? x->nev : 1, 1);
+	seen = calloc(nstreams ? nstreams : 1, 1);
+	if (!x->last_of_stream || !seen) {
+		free(seen);
+		return -1;
+	}
+	for (size_t i = x->nev; i-- > 0;)
+		if (!seen[x->ev[i].stream])
+			seen[x->ev[i].stream] = x->last_of_stream[i] = 1;
+	free(seen);
+	return 0;
 }
 
 static int index_build(struct replayer *x)
@@ -192,50 +247,39 @@ static int index_build(struct replayer *x)
 	x->index_mask = size - 1;
 	for (size_t s = 0; s < size; s++)
 		x->index[s] = NO_EVENT;
+	if (mark_last_events(x) != 0)
+		return -1;
 	for (size_t i = 0; i < x->nev; i++) {
-		const struct event *e = &x->ev[i];
-		size_t first;
+		struct sent_call *c = &x->sc[i];
 
-		x->sc[i].next_same_xid = x->sc[i].cap_reply = NO_EVENT;
-		if (is_fore_reply(e))
+		c->next_same_xid = c->prev_same_xid = c->pair = NO_EVENT;
+		c->chain_tail = c->chain_unpaired = NO_EVENT;
+		if (is_fore_reply(&x->ev[i]))
 			index_answer(x, i);
-		if (!is_fore_call(e))
-			continue;
-		first = index_find(x, e->stream, e->xid);
-		if (first == NO_EVENT) {
-			size_t s = slot_of(x, e->stream, e->xid);
-
-			while (x->index[s] != NO_EVENT)
-				s = (s + 1) & x->index_mask;
-			x->index[s] = i;
-			continue;
-		}
-		while (x->sc[first].next_same_xid != NO_EVENT)
-			first = x->sc[first].next_same_xid;
-		x->sc[first].next_same_xid = i;
+		else if (is_fore_call(&x->ev[i]))
+			index_add_call(x, i);
 	}
 	return 0;
 }
 
-/* The earlier transmission of call i (same connection and xid), or NO_EVENT. */
+/*
+ * The earlier transmission call i retransmits, or NO_EVENT: the previous call with its stream
+ * and xid, unless the capture answered that one before i was sent (then the client reused the
+ * xid for a new request, RFC 5531 s9 leaves that to it).
+ */
 static size_t previous_transmission(const struct replayer *x, size_t i)
 {
-	size_t prev = NO_EVENT;
+	size_t prev = x->sc[i].prev_same_xid;
 
-	for (size_t c = index_find(x, x->ev[i].stream, x->ev[i].xid); c != i && c != NO_EVENT;
-	     c = x->sc[c].next_same_xid)
-		prev = c;
+	if (prev != NO_EVENT && x->sc[prev].pair != NO_EVENT && x->sc[prev].pair < i)
+		return NO_EVENT;
 	return prev;
 }
 
 /* The call a captured reply answers (paired by index_build), or NO_EVENT. */
 static size_t call_of_reply(const struct replayer *x, size_t j)
 {
-	for (size_t c = index_find(x, x->ev[j].stream, x->ev[j].xid); c != NO_EVENT && c < j;
-	     c = x->sc[c].next_same_xid)
-		if (x->sc[c].cap_reply == j)
-			return c;
-	return NO_EVENT;
+	return x->sc[j].pair;
 }
 
 /* ---- live connections ------------------------------------------------------------------------ */
@@ -245,7 +289,7 @@ static struct live_conn *live_conn_for(struct replayer *x, uint64_t stream, char
 	struct live_conn *lc;
 
 	if (stream >= x->nconns) {
-		size_t cap = stream + 16;
+		size_t cap = x->nconns * 2 > stream + 16 ? x->nconns * 2 : stream + 16;
 		struct live_conn *nc = realloc(x->conns, cap * sizeof(*nc));
 
 		if (!nc) {
@@ -307,7 +351,7 @@ static int own_call(struct replayer *x, struct live_conn *lc, const struct wire_
 		return -1;
 	rc = -1;
 	if (conn_wait_reply(&lc->c, m.call.xid, conn_now() + x->timeout, &rec) != CONN_GOT_REPLY)
-		snprintf(why, n, "no reply within %.0f s", x->timeout);
+		snprintf(why, n, "no reply within %g s", x->timeout);
 	else if (wire_msg_decode(rec.rec, rec.len, &wo, &reply, &we) != WIRE_OK ||
 		 !reply.is_compound || reply.res.status != NFS4_OK || reply.res.resarray_len < 1)
 		snprintf(why, n, "%s", reply.is_compound ? nfs4_status_name(reply.res.status)
@@ -350,9 +394,10 @@ static int own_create_session(struct replayer *x, struct live_conn *lc, const st
 	struct nfs_resop res;
 
 	a->csa_clientid = clientid, a->csa_sequence = sequence;
-	a->csa_fore_chan_attrs = (struct channel_attrs4){.ca_maxrequestsize = 1u << 20,
-		.ca_maxresponsesize = 1u << 20, .ca_maxresponsesize_cached = 64u << 10,
-		.ca_maxoperations = 64, .ca_maxrequests = 64};
+	/* As much as a captured session could have used: the server lowers what it must. */
+	a->csa_fore_chan_attrs = (struct channel_attrs4){.ca_maxrequestsize = CONN_MAX_RECORD,
+		.ca_maxresponsesize = CONN_MAX_RECORD, .ca_maxresponsesize_cached = 64u << 10,
+		.ca_maxoperations = WIRE_MAX_OPS_DEFAULT, .ca_maxrequests = 1024};
 	a->csa_back_chan_attrs = (struct channel_attrs4){.ca_maxrequestsize = 4096,
 		.ca_maxresponsesize = 4096, .ca_maxoperations = 2, .ca_maxrequests = 1};
 	a->csa_cb_program = CB_PROGRAM;
@@ -381,8 +426,14 @@ static void create_own_state(struct replayer *x, struct live_conn *lc, const str
 		x->own_client_unbound = false;
 		return;
 	}
+	if (x->own_failed[0]) {
+		snprintf(s->note, sizeof(s->note), "%s", x->own_failed);
+		return;
+	}
 	if (own_exchange_id(x, lc, cap, &clientid, &seq, why, sizeof(why)) != 0) {
-		snprintf(s->note, sizeof(s->note), "could not create a client of its own: %s", why);
+		snprintf(x->own_failed, sizeof(x->own_failed), "could not create a client of its own: %s",
+			 why);
+		snprintf(s->note, sizeof(s->note), "%s", x->own_failed);
 		return;
 	}
 	if (need->client) {
@@ -415,9 +466,9 @@ static uint32_t captured_status(const struct replayer *x, const struct sent_call
 	struct wire_error we;
 	uint32_t status = UINT32_MAX;
 
-	if (s->cap_reply == NO_EVENT)
+	if (s->pair == NO_EVENT)
 		return status;
-	wire_msg_decode(x->ev[s->cap_reply].rec, x->ev[s->cap_reply].len, &wo, &m, &we);
+	wire_msg_decode(x->ev[s->pair].rec, x->ev[s->pair].len, &wo, &m, &we);
 	if (m.is_compound)
 		status = m.res.status;
 	wire_msg_free(&m);
@@ -565,7 +616,10 @@ static int build_live_call(struct replayer *x, struct live_conn *lc, const struc
 	enum wire_status ws = wire_msg_decode(e->rec, e->len, NULL, &w, &we);
 	int rc;
 
-	if (ws == WIRE_OK && w.is_compound) {
+	if (ws == WIRE_OK && w.is_compound && w.warnings) {
+		/* Non-zero padding or trailing bytes: re-encoding would clean what the capture sent. */
+		rc = send_as_captured(x, e, s, "it decodes only leniently");
+	} else if (ws == WIRE_OK && w.is_compound) {
 		remap(x, lc, &w, s);
 		rc = (s->bytes = encode_new(&w, &s->len)) ? 0 : -1;
 	} else if (ws != WIRE_OK && w.is_compound && w.args.argarray_len > 0) {
@@ -612,6 +666,9 @@ static void replay_call(struct replayer *x, size_t i)
 	}
 	if (!s->bytes)
 		return;
+	/* Take in what the server sent meanwhile: one that stops reading while its replies go
+	 * unread would otherwise block this send. */
+	conn_read_available(&lc->c);
 	if (conn_send_record(&lc->c, s->bytes, s->len, 0, why, sizeof(why)) != 0) {
 		snprintf(s->note, sizeof(s->note), "not sent: %s", why);
 		return;
@@ -629,20 +686,31 @@ static char *dup_str(const char *s)
 }
 
 /* The case a compared reply becomes. */
+/* The case a compared reply becomes: id <capture>-f<frame of the call>, with .2, .3, ... for
+ * further calls completed by the same frame. */
 static struct case_result *new_case(struct replayer *x, size_t i, const char *title)
 {
-	struct case_result *c, *cases;
+	struct case_result *c;
 	char id[160];
+	int n;
 
-	cases = realloc(x->r->cases, (x->r->ncases + 1) * sizeof(*cases));
-	if (!cases) {
-		x->failed = true;
-		return NULL;
+	if (x->r->ncases == x->case_cap) {
+		size_t cap = x->case_cap ? x->case_cap * 2 : 64;
+		struct case_result *cases = realloc(x->r->cases, cap * sizeof(*cases));
+
+		if (!cases) {
+			x->failed = true;
+			return NULL;
+		}
+		x->r->cases = cases, x->case_cap = cap;
 	}
-	x->r->cases = cases;
-	c = &cases[x->r->ncases++];
+	x->same_frame = x->r->ncases && x->ev[i].frame == x->case_frame ? x->same_frame + 1 : 1;
+	x->case_frame = x->ev[i].frame;
+	c = &x->r->cases[x->r->ncases++];
 	memset(c, 0, sizeof(*c));
-	snprintf(id, sizeof(id), "%s-f%" PRIu64, x->capname, x->ev[i].frame);
+	n = snprintf(id, sizeof(id), "%s-f%" PRIu64, x->capname, x->ev[i].frame);
+	if (x->same_frame > 1 && n > 0 && (size_t)n < sizeof(id))
+		snprintf(id + n, sizeof(id) - (size_t)n, ".%u", x->same_frame);
 	c->id = dup_str(id);
 	c->title = dup_str(title);
 	c->file = dup_str(x->path);
@@ -878,8 +946,10 @@ static void replay_callback(struct replayer *x, size_t i)
 	wire_msg_decode(e->rec, e->len, NULL, &cap, &we);
 	snprintf(title, sizeof(title), "callback from the server: prog 0x%08x vers %u proc %u",
 		 cap.call.prog, cap.call.vers, cap.call.proc);
-	if (e->stream < x->nconns && x->conns[e->stream].opened)
+	if (e->stream < x->nconns && x->conns[e->stream].opened && !x->conns[e->stream].no_callbacks)
 		w = conn_wait_call(&x->conns[e->stream].c, conn_now() + x->timeout, &live);
+	if (w != CONN_GOT_REPLY && e->stream < x->nconns)
+		x->conns[e->stream].no_callbacks = true; /* one timeout per connection, not one each */
 	if (!(c = new_case(x, i, title))) {
 		free(live.rec);
 		wire_msg_free(&cap);
@@ -888,7 +958,7 @@ static void replay_callback(struct replayer *x, size_t i)
 	x->st->callbacks++;
 	if (w != CONN_GOT_REPLY) {
 		c->raw_verdict = c->verdict = VERDICT_FAIL;
-		snprintf(msg, sizeof(msg), "the live server made no callback within %.0f s", x->timeout);
+		snprintf(msg, sizeof(msg), "the live server made no callback (waited %g s)", x->timeout);
 		c->reason = dup_str(msg);
 	} else {
 		wire_msg_decode(live.rec, live.len, NULL, &got, &we);
@@ -936,9 +1006,9 @@ static void replay_callback_reply(struct replayer *x, size_t i)
 	}
 }
 
-/* The client closed its connection: so does the replay (RFC 8881 s2.10.5: what the server
- * does with a lost connection is part of what is compared). A later call on the stream
- * reconnects. */
+/* The client closed (or either side reset) the connection: so does the replay (RFC 8881
+ * s2.10.6.2, s2.10.13: what the server does with a lost connection is part of what is
+ * compared). A later call on the stream reconnects. */
 static void replay_close(struct replayer *x, size_t i)
 {
 	uint64_t stream = x->ev[i].stream;
@@ -947,11 +1017,12 @@ static void replay_close(struct replayer *x, size_t i)
 		conn_close(&x->conns[stream].c);
 }
 
-/* Keep a captured pause of at least o->gap_min seconds (lease expiry, reaping), up to MAX_GAP;
- * after a close, any pause: the server had that long to notice the close in the capture. */
+/* Keep a captured pause of at least o->gap_min seconds (lease expiry, reaping), up to MAX_GAP
+ * each and o->max_pause in all; after a close, any pause: the server had that long to notice
+ * the close in the capture. */
 static void keep_gap(struct replayer *x, size_t i, double live_prev)
 {
-	double gap, wait;
+	double gap, wait, left = x->o->max_pause - x->st->paused;
 
 	if (i == 0 || x->o->gap_min < 0)
 		return;
@@ -959,12 +1030,33 @@ static void keep_gap(struct replayer *x, size_t i, double live_prev)
 	if (gap < x->o->gap_min && x->ev[i - 1].msg_type != EVENT_CLOSE)
 		return;
 	wait = (gap < MAX_GAP ? gap : MAX_GAP) - (conn_now() - live_prev);
-	if (wait > 0) {
-		struct timespec ts = {(time_t)wait, (long)((wait - (double)(time_t)wait) * 1e9)};
-
-		x->st->paused += wait;
-		nanosleep(&ts, NULL);
+	if (wait > left) {
+		wait = left;
+		x->st->pauses_cut++;
 	}
+	if (wait <= 0)
+		return;
+	if (x->o->out && wait >= 2)
+		fprintf(x->o->out, "pausing %.1f s before frame %" PRIu64 " (as the capture did)\n",
+			wait, x->ev[i].frame);
+	x->st->paused += wait;
+	nanosleep(&(struct timespec){(time_t)wait, (long)((wait - (double)(time_t)wait) * 1e9)}, NULL);
+}
+
+static void replay_event(struct replayer *x, size_t i)
+{
+	if (x->ev[i].msg_type == EVENT_CLOSE)
+		replay_close(x, i);
+	else if (is_fore_call(&x->ev[i]))
+		replay_call(x, i);
+	else if (is_fore_reply(&x->ev[i]))
+		replay_reply(x, i);
+	else if (x->ev[i].msg_type == ONCRPC_CALL)
+		replay_callback(x, i);
+	else
+		replay_callback_reply(x, i);
+	if (x->last_of_stream[i])
+		replay_close(x, i);
 }
 
 static void replay_events(struct replayer *x)
@@ -974,19 +1066,10 @@ static void replay_events(struct replayer *x)
 	for (size_t i = 0; i < x->nev && !x->failed; i++) {
 		keep_gap(x, i, live_prev);
 		live_prev = conn_now();
-		if (x->ev[i].msg_type == EVENT_CLOSE)
-			replay_close(x, i);
-		else if (is_fore_call(&x->ev[i]))
-			replay_call(x, i);
-		else if (is_fore_reply(&x->ev[i]))
-			replay_reply(x, i);
-		else if (x->ev[i].msg_type == ONCRPC_CALL)
-			replay_callback(x, i);
-		else
-			replay_callback_reply(x, i);
+		replay_event(x, i);
 	}
 	for (size_t i = 0; i < x->nev; i++)
-		if (is_fore_call(&x->ev[i]) && x->sc[i].cap_reply == NO_EVENT)
+		if (is_fore_call(&x->ev[i]) && x->sc[i].pair == NO_EVENT)
 			x->st->no_captured_reply++;
 }
 
@@ -1004,6 +1087,7 @@ static void replayer_free(struct replayer *x)
 	free(x->ev);
 	free(x->sc);
 	free(x->index);
+	free(x->last_of_stream);
 	bindings_free(x->b);
 }
 

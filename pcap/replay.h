@@ -32,6 +32,7 @@ struct replay_opts {
 	struct rpc_read_opts read;
 	double reply_timeout;    /* seconds to wait for each live reply (0: 5) */
 	double gap_min;          /* captured pauses this long or longer are kept (< 0: none) */
+	double max_pause;        /* ... up to this many seconds in all */
 	struct diff_mask mask;
 	bool keep_owners;        /* client owners as captured (default: unique to the run) */
 	uint64_t nonce;          /* makes owners and xids unique to the run (0: from the clock) */
@@ -52,6 +53,7 @@ struct replay_stats {
 	unsigned long connections;
 	unsigned long callbacks;       /* the captured server's callbacks looked for live */
 	double paused;                 /* seconds spent keeping captured pauses */
+	unsigned long pauses_cut;      /* pauses shortened by max_pause */
 };
 
 /* Replay the capture at path; fills r (free with run_result_free) and st. Returns 0, or -1 with

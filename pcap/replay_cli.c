@@ -42,6 +42,7 @@ static const char replay_usage[] =
 	"  --timeout S         seconds to wait for each live reply (default 5)\n"
 	"  --gaps S|off        keep the capture's pauses of S seconds or more (default 0.5; each\n"
 	"                      at most 120 s), so leases expire where they expired; off: none\n"
+	"  --max-pause S       at most S seconds of pauses in all (default 600)\n"
 	"  --mask FIELD        do not compare FIELD (a field's last name, or a prefix ending in\n"
 	"                      '*'); --unmask FIELD compares a field masked by default\n"
 	"  --seed N            makes the run's owners and xids reproducible (default: the clock)\n"
@@ -56,7 +57,8 @@ static const char replay_usage[] =
 
 static const char replay_usage_tail[] =
 	"\nExit status: 0 every reply agreed (or differed as the baseline expects), 1 differences,\n"
-	"2 the capture cannot be read or the target cannot be reached, 64 usage.\n";
+	"2 the capture cannot be read, the target cannot be reached or the baseline does not load,\n"
+	"64 usage.\n";
 
 struct replay_cli {
 	struct replay_opts o;
@@ -109,6 +111,11 @@ static int parse_option(struct replay_cli *c, int opt, const char *arg)
 		if (*end || !*arg || c->o.gap_min < 0)
 			return pcap_usage_error("--gaps takes seconds or 'off', not '%s'", arg);
 		return 0;
+	case 'P':
+		c->o.max_pause = strtod(arg, &end);
+		if (*end || !*arg || c->o.max_pause < 0)
+			return pcap_usage_error("--max-pause takes seconds, not '%s'", arg);
+		return 0;
 	case 's':
 		c->o.nonce = strtoull(arg, &end, 0);
 		if (*end || !*arg)
@@ -127,7 +134,7 @@ static int parse_args(struct replay_cli *c, int argc, char **argv, const char **
 {
 	static const struct option longopts[] = {
 		{"target", 1, NULL, 't'},   {"baseline", 1, NULL, 'b'}, {"timeout", 1, NULL, 'w'},
-		{"gaps", 1, NULL, 'g'},
+		{"gaps", 1, NULL, 'g'},     {"max-pause", 1, NULL, 'P'},
 		{"mask", 1, NULL, 'm'},     {"unmask", 1, NULL, 'u'},   {"keep-owners", 0, NULL, 'k'},
 		{"seed", 1, NULL, 's'},     {"port", 1, NULL, 'p'},     {"junit", 1, NULL, 'J'},
 		{"json", 1, NULL, 'j'},     {"tap", 1, NULL, 'T'},      {"report-dir", 1, NULL, 'd'},
@@ -138,6 +145,7 @@ static int parse_args(struct replay_cli *c, int argc, char **argv, const char **
 
 	diff_mask_default(&c->o.mask);
 	c->o.gap_min = 0.5;
+	c->o.max_pause = 600;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "hvq", longopts, NULL)) != -1) {
 		if (opt == 'h')
@@ -237,6 +245,8 @@ static void print_stats(const struct replay_stats *st, double elapsed)
 	       st->rewritten);
 	if (st->paused > 0)
 		printf(", %.1f s in captured pauses", st->paused);
+	if (st->pauses_cut)
+		printf(" (%lu cut by --max-pause)", st->pauses_cut);
 	if (st->own_sessions || st->own_clients)
 		printf(", %lu sessions and %lu clients of its own", st->own_sessions, st->own_clients);
 	printf(")\n%lu replies compared: %lu agree, %lu differ (%lu without a live reply); "
