@@ -502,9 +502,8 @@ static void put_be32(uint8_t *p, uint32_t v)
 	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
 }
 
-/* The captured record with only its xid replaced: a call that does not decode. */
-static int send_as_captured(struct replayer *x, const struct event *e, struct sent_call *s,
-			    const char *why)
+/* The captured record with only its xid replaced. */
+static int copy_with_live_xid(const struct event *e, struct sent_call *s)
 {
 	if (!(s->bytes = malloc(e->len ? e->len : 1)))
 		return -1;
@@ -512,10 +511,17 @@ static int send_as_captured(struct replayer *x, const struct event *e, struct se
 	s->len = e->len;
 	if (e->len >= 4)
 		put_be32(s->bytes, s->live_xid);
+	return 0;
+}
+
+/* A call that cannot be remapped (it does not decode, or only leniently): sent as captured. */
+static int send_as_captured(struct replayer *x, const struct event *e, struct sent_call *s,
+			    const char *why)
+{
 	x->st->raw_sent++;
 	if (!s->note[0])
 		snprintf(s->note, sizeof(s->note), "sent as captured, ids not remapped (%s)", why);
-	return 0;
+	return copy_with_live_xid(e, s);
 }
 
 /* SEQUENCE4args begins with sa_sessionid, sa_sequenceid, sa_slotid (RFC 8881 s18.46.1): read
@@ -625,9 +631,7 @@ static int build_live_call(struct replayer *x, struct live_conn *lc, const struc
 	} else if (ws != WIRE_OK && w.is_compound && w.args.argarray_len > 0) {
 		rc = encode_partial(x, lc, e, &w, s);
 	} else if (ws == WIRE_OK) { /* NULL, other versions and procedures: nothing to remap */
-		rc = send_as_captured(x, e, s, "no COMPOUND");
-		x->st->raw_sent--;
-		s->note[0] = '\0';
+		rc = copy_with_live_xid(e, s);
 	} else {
 		rc = send_as_captured(x, e, s, wire_error_format(&we, es, sizeof(es)));
 	}
