@@ -273,7 +273,13 @@ int pcap_replay_cmd(int argc, char **argv)
 		fprintf(stderr, "nfs41check pcap replay: %s\n", err);
 		return EXIT_UNREADABLE;
 	}
-	if (st.calls && !st.sent) {
+	if (st.calls == 0) {
+		fprintf(stderr, "nfs41check pcap replay: %s: no NFS calls to port %u in this capture "
+			"(another port: --port P)\n", file, c.o.read.port ? c.o.read.port : 2049u);
+		run_result_free(&r);
+		return EXIT_UNREADABLE;
+	}
+	if (!st.sent) {
 		fprintf(stderr, "nfs41check pcap replay: nothing could be sent to %s (%s)\n", c.target,
 			r.ncases && r.cases[0].reason ? r.cases[0].reason : "connection refused?");
 		run_result_free(&r);

@@ -71,7 +71,8 @@ done
 [[ $replayed -ge 120 && $retrans -gt 0 ]] ||
 	fail "only $replayed recordings replayed ($retrans retransmissions)"
 
-# 5. Errors: a stale baseline entry, an unreachable target, a garbage file, usage.
+# 5. Errors: a stale baseline entry, an unreachable target, a garbage file, no calls to the
+#    port, usage.
 { cat "$baseline"; echo "ganesha-pynfs-session-errors-f9999 FAIL CMP-04 s16.2.3 no such frame"; } \
 	>"$tmp/stale"
 "$nfs41check" pcap replay "$errors" --target "$target" --baseline "$tmp/stale" -q \
@@ -86,6 +87,10 @@ head -c 300 /dev/urandom >"$tmp/garbage.pcap"
 rc=0
 "$nfs41check" pcap replay "$tmp/garbage.pcap" --target "$target" 2>"$tmp/garbage.err" || rc=$?
 [[ $rc -eq 2 ]] && grep -q "garbage.pcap" "$tmp/garbage.err" || fail "a garbage capture: exit $rc"
+rc=0
+"$nfs41check" pcap replay "$lifecycle" --target "$target" --port 2050 2>"$tmp/noport.err" || rc=$?
+[[ $rc -eq 2 ]] && grep -q 'no NFS calls to port 2050' "$tmp/noport.err" ||
+	fail "a capture without calls to the port: exit $rc, $(cat "$tmp/noport.err")"
 rc=0
 "$nfs41check" pcap replay "$lifecycle" 2>/dev/null || rc=$?
 [[ $rc -eq 64 ]] || fail "no --target: exit $rc, not 64"
