@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
+
 #define MAX_TOKEN_BYTES 4096
 #define MAX_REPLY_BYTES ((size_t)64 * 1024)
 #define CONNECT_TIMEOUT_MS 2000L
@@ -147,12 +149,7 @@ static json_t *hex_string(const uint8_t *p, size_t n)
 {
 	char hex[2 * 64 + 1];
 
-	if (n > 64)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		snprintf(hex + 2 * i, 3, "%02x", p[i]);
-	hex[2 * n] = '\0';
-	return json_string(hex);
+	return n > 64 ? NULL : json_string(hex_encode(p, n, hex));
 }
 
 /* One member's JSON value, or NULL with err (the value does not fit the member's type). */
@@ -227,29 +224,10 @@ void admin_outputs_free(struct admin_outputs *o)
 	*o = (struct admin_outputs){0};
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static bool all_hex(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (hexval(s[i]) < 0)
-			return false;
-	return true;
-}
-
 /* A string member as a case value: hex digits -> bytes ("clientid": a number), else its text. */
 static int string_value(const char *name, const char *s, size_t n, struct value *v)
 {
-	bool hex = n > 0 && n % 2 == 0 && all_hex(s, n);
+	bool hex = n > 0 && n % 2 == 0 && hex_all_digits(s, n);
 
 	if (hex && strcmp(name, "clientid") == 0 && n == 16) {
 		*v = value_int(strtoull(s, NULL, 16));
@@ -258,10 +236,9 @@ static int string_value(const char *name, const char *s, size_t n, struct value 
 	*v = (struct value){.kind = VAL_BYTES, .len = hex ? n / 2 : n};
 	if (!(v->bytes = malloc(v->len ? v->len : 1)))
 		return -1;
-	for (size_t i = 0; i < v->len; i++)
-		v->bytes[i] = hex ? (uint8_t)((unsigned)hexval(s[2 * i]) << 4 |
-					      (unsigned)hexval(s[2 * i + 1]))
-				  : (uint8_t)s[i];
+	if (hex)
+		return hex_decode(s, n, v->bytes);
+	memcpy(v->bytes, s, n);
 	return 0;
 }
 

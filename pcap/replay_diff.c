@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
+
 /* EXCHANGE_ID flags that describe the server, not the outcome (RFC 8881 s18.35.3: the server's
  * pNFS role and whether it supports referrals, migration, fencing). */
 #define SERVER_CHOSEN_FLAGS                                                                        \
@@ -139,11 +141,9 @@ static int add_bytes(struct diff_fields *f, const char *name, const uint8_t *p, 
 	if (n == 0)
 		return add(f, name, "0 bytes");
 	if (n <= 16) {
-		char hex[33] = "";
+		char hex[33];
 
-		for (size_t i = 0; i < n; i++)
-			snprintf(hex + 2 * i, 3, "%02x", p[i]);
-		return add(f, name, "%zu bytes %s", n, hex);
+		return add(f, name, "%zu bytes %s", n, hex_encode(p, n, hex));
 	}
 	return add(f, name, "%zu bytes #%08" PRIx32, n, fnv1a(p, n));
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
 #include "metrics.h"
 
 #define ADMIN_TOKEN_MAX 512
@@ -177,28 +178,6 @@ static void reply_error(struct admin_reply *rp, unsigned status, const char *fmt
 
 /* ------------------------------------------------------------------- ids */
 
-static void hex_encode(const uint8_t *b, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[b[i] >> 4];
-		out[2 * i + 1] = digits[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static int hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* 1..16 hex digits (an optional 0x). */
 static int parse_clientid(const char *s, uint64_t *out)
 {
@@ -208,7 +187,7 @@ static int parse_clientid(const char *s, uint64_t *out)
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
 	for (; s[n]; n++) {
-		int d = hex_val(s[n]);
+		int d = hex_digit(s[n]);
 		if (d < 0 || n >= 16)
 			return -1;
 		v = v << 4 | (uint64_t)d;
@@ -222,15 +201,7 @@ static int parse_clientid(const char *s, uint64_t *out)
 /* Exactly 32 hex digits. */
 static int parse_sessionid(const char *s, uint8_t out[16])
 {
-	if (strlen(s) != 32)
-		return -1;
-	for (size_t i = 0; i < 16; i++) {
-		int hi = hex_val(s[2 * i]), lo = hex_val(s[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
+	return strlen(s) == 32 ? hex_decode(s, 32, out) : -1;
 }
 
 static json_t *json_clientid(uint64_t id)
