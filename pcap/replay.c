@@ -65,6 +65,7 @@ struct replayer {
 	struct sent_call *sc;         /* by event index (calls only) */
 	size_t *index;                /* (stream, xid) -> first call event, open addressing */
 	size_t index_mask;
+	uint64_t index_seed;          /* from the index's address (ASLR): no xids to craft against */
 	struct live_conn *conns;      /* by captured stream number */
 	size_t nconns;
 	struct replay_bindings *b;
@@ -158,10 +159,15 @@ static bool is_fore_reply(const struct event *e)
 
 /* ---- the (stream, xid) index ----------------------------------------------------------------- */
 
+/* xids come from the capture: the seed goes in before a multiplication, so which xids share a
+ * slot differs from run to run and a crafted capture cannot make the probes quadratic. */
 static size_t slot_of(const struct replayer *x, uint64_t stream, uint32_t xid)
 {
-	uint64_t h = (stream * 0x9e3779b97f4a7c15ull) ^ (xid * 0xff51afd7ed558ccdull);
+	uint64_t h = ((uint64_t)xid ^ x->index_seed) * 0xff51afd7ed558ccdull;
 
+	h ^= stream * 0x9e3779b97f4a7c15ull;
+	h ^= h >> 32;
+	h *= 0xc4ceb9fe1a85ec53ull;
 	return (size_t)(h ^ (h >> 29)) & x->index_mask;
 }
 
@@ -245,6 +251,7 @@ static int index_build(struct replayer *x)
 	if (!x->index || !x->sc)
 		return -1;
 	x->index_mask = size - 1;
+	x->index_seed = (uint64_t)(uintptr_t)x->index * 0x9e3779b97f4a7c15ull;
 	for (size_t s = 0; s < size; s++)
 		x->index[s] = NO_EVENT;
 	if (mark_last_events(x) != 0)
