@@ -136,35 +136,39 @@ static uint32_t fnv1a(const uint8_t *p, size_t n)
 	return h;
 }
 
-static int add_bytes(struct diff_fields *f, const char *name, const uint8_t *p, size_t n)
+/* Field values: at most DIFF_VALUE_MAX bytes each, formatted into the caller's buffer. */
+static const char *bytes_text(const uint8_t *p, size_t n, char *buf)
 {
-	if (n == 0)
-		return add(f, name, "0 bytes");
-	if (n <= 16) {
-		char hex[33];
+	char hex[33];
 
-		return add(f, name, "%zu bytes %s", n, hex_encode(p, n, hex));
-	}
-	return add(f, name, "%zu bytes #%08" PRIx32, n, fnv1a(p, n));
+	if (n == 0)
+		snprintf(buf, DIFF_VALUE_MAX, "0 bytes");
+	else if (n <= 16)
+		snprintf(buf, DIFF_VALUE_MAX, "%zu bytes %s", n, hex_encode(p, n, hex));
+	else
+		snprintf(buf, DIFF_VALUE_MAX, "%zu bytes #%08" PRIx32, n, fnv1a(p, n));
+	return buf;
 }
 
 /* An echoed value relative to the call's: "= call", or what it is and what the call had. */
-static int add_echo_u32(struct diff_fields *f, const char *name, uint32_t reply, bool have_call,
-			uint32_t call)
+static const char *echo_u32_text(uint32_t reply, bool have_call, uint32_t call, char *buf)
 {
 	if (!have_call)
-		return add(f, name, "%" PRIu32, reply);
-	if (reply == call)
-		return add(f, name, "= call");
-	return add(f, name, "call %+" PRId32, (int32_t)(reply - call));
+		snprintf(buf, DIFF_VALUE_MAX, "%" PRIu32, reply);
+	else if (reply == call)
+		snprintf(buf, DIFF_VALUE_MAX, "= call");
+	else
+		snprintf(buf, DIFF_VALUE_MAX, "call %+" PRId32, (int32_t)(reply - call));
+	return buf;
 }
 
-static int add_echo_sessionid(struct diff_fields *f, const char *name, const uint8_t *reply,
-			      const uint8_t *call)
+static const char *echo_sessionid_text(const uint8_t *reply, const uint8_t *call, char *buf)
 {
-	if (call && memcmp(reply, call, NFS4_SESSIONID_SIZE) == 0)
-		return add(f, name, "= call");
-	return add_bytes(f, name, reply, NFS4_SESSIONID_SIZE);
+	if (call && memcmp(reply, call, NFS4_SESSIONID_SIZE) == 0) {
+		snprintf(buf, DIFF_VALUE_MAX, "= call");
+		return buf;
+	}
+	return bytes_text(reply, NFS4_SESSIONID_SIZE, buf);
 }
 
 struct flat {
@@ -244,13 +248,11 @@ static int flat_exchange_id(struct flat *x, const struct EXCHANGE_ID4resok *r)
 static int flat_create_session(struct flat *x, const struct CREATE_SESSION4resok *r)
 {
 	const struct CREATE_SESSION4args *a = x->call_op ? &x->call_op->u.create_session : NULL;
-	char name[DIFF_NAME_MAX], flags[128];
-	int rc;
+	char v[DIFF_VALUE_MAX], flags[128];
+	int rc = put(x, "csr_sessionid", "%s", bytes_text(r->csr_sessionid, NFS4_SESSIONID_SIZE, v));
 
-	snprintf(name, sizeof(name), "%s.csr_sessionid", x->prefix);
-	rc = add_bytes(x->f, name, r->csr_sessionid, NFS4_SESSIONID_SIZE);
-	snprintf(name, sizeof(name), "%s.csr_sequence", x->prefix);
-	rc |= add_echo_u32(x->f, name, r->csr_sequence, a != NULL, a ? a->csa_sequence : 0);
+	rc |= put(x, "csr_sequence", "%s",
+		  echo_u32_text(r->csr_sequence, a != NULL, a ? a->csa_sequence : 0, v));
 	rc |= put(x, "csr_flags", "%s",
 		  flags_text(nfs4_create_session_flags, r->csr_flags, flags, sizeof(flags)));
 	rc |= flat_channel(x, "csr_fore_chan_attrs", &r->csr_fore_chan_attrs);
@@ -261,15 +263,13 @@ static int flat_create_session(struct flat *x, const struct CREATE_SESSION4resok
 static int flat_sequence(struct flat *x, const struct SEQUENCE4resok *r)
 {
 	const struct SEQUENCE4args *a = x->call_op ? &x->call_op->u.sequence : NULL;
-	char name[DIFF_NAME_MAX], flags[256];
-	int rc;
+	char v[DIFF_VALUE_MAX], flags[256];
+	int rc = put(x, "sr_sessionid", "%s",
+		     echo_sessionid_text(r->sr_sessionid, a ? a->sa_sessionid : NULL, v));
 
-	snprintf(name, sizeof(name), "%s.sr_sessionid", x->prefix);
-	rc = add_echo_sessionid(x->f, name, r->sr_sessionid, a ? a->sa_sessionid : NULL);
-	snprintf(name, sizeof(name), "%s.sr_sequenceid", x->prefix);
-	rc |= add_echo_u32(x->f, name, r->sr_sequenceid, a != NULL, a ? a->sa_sequenceid : 0);
-	snprintf(name, sizeof(name), "%s.sr_slotid", x->prefix);
-	rc |= add_echo_u32(x->f, name, r->sr_slotid, a != NULL, a ? a->sa_slotid : 0);
+	rc |= put(x, "sr_sequenceid", "%s",
+		  echo_u32_text(r->sr_sequenceid, a != NULL, a ? a->sa_sequenceid : 0, v));
+	rc |= put(x, "sr_slotid", "%s", echo_u32_text(r->sr_slotid, a != NULL, a ? a->sa_slotid : 0, v));
 	rc |= put(x, "sr_highest_slotid", "%" PRIu32, r->sr_highest_slotid);
 	rc |= put(x, "sr_target_highest_slotid", "%" PRIu32, r->sr_target_highest_slotid);
 	rc |= put(x, "sr_status_flags", "%s",
@@ -281,11 +281,10 @@ static int flat_bind_conn(struct flat *x, const struct BIND_CONN_TO_SESSION4reso
 {
 	const struct BIND_CONN_TO_SESSION4args *a =
 		x->call_op ? &x->call_op->u.bind_conn_to_session : NULL;
-	char name[DIFF_NAME_MAX];
-	int rc;
+	char v[DIFF_VALUE_MAX];
+	int rc = put(x, "bctsr_sessid", "%s",
+		     echo_sessionid_text(r->bctsr_sessid, a ? a->bctsa_sessid : NULL, v));
 
-	snprintf(name, sizeof(name), "%s.bctsr_sessid", x->prefix);
-	rc = add_echo_sessionid(x->f, name, r->bctsr_sessid, a ? a->bctsa_sessid : NULL);
 	rc |= put(x, "bctsr_dir", "%" PRIu32, r->bctsr_dir);
 	rc |= put(x, "bctsr_use_conn_in_rdma_mode", "%d", r->bctsr_use_conn_in_rdma_mode);
 	return rc;
@@ -293,24 +292,20 @@ static int flat_bind_conn(struct flat *x, const struct BIND_CONN_TO_SESSION4reso
 
 static int flat_resok(struct flat *x, const struct nfs_resop *r)
 {
+	char v[DIFF_VALUE_MAX];
+
 	switch (r->op) {
 	case OP_EXCHANGE_ID: return flat_exchange_id(x, &r->u.exchange_id);
 	case OP_CREATE_SESSION: return flat_create_session(x, &r->u.create_session);
 	case OP_SEQUENCE: return flat_sequence(x, &r->u.sequence);
 	case OP_BIND_CONN_TO_SESSION: return flat_bind_conn(x, &r->u.bind_conn_to_session);
-	case OP_GETFH: {
-		char name[DIFF_NAME_MAX];
-
-		snprintf(name, sizeof(name), "%s.object", x->prefix);
-		return add_bytes(x->f, name, r->u.getfh.object.data, r->u.getfh.object.len);
-	}
-	case OP_GETATTR: {
-		char name[DIFF_NAME_MAX];
-		const struct fattr4 *fa = &r->u.getattr.obj_attributes;
-
-		snprintf(name, sizeof(name), "%s.obj_attributes", x->prefix);
-		return add_bytes(x->f, name, fa->attr_vals.data, fa->attr_vals.len);
-	}
+	case OP_GETFH:
+		return put(x, "object", "%s",
+			   bytes_text(r->u.getfh.object.data, r->u.getfh.object.len, v));
+	case OP_GETATTR:
+		return put(x, "obj_attributes", "%s",
+			   bytes_text(r->u.getattr.obj_attributes.attr_vals.data,
+				      r->u.getattr.obj_attributes.attr_vals.len, v));
 	default:
 		return 0;
 	}
@@ -396,7 +391,7 @@ static bool either_shape(const struct COMPOUND4res *res)
 int diff_fields_of_reply(const struct wire_msg *reply, const char *why, const struct wire_msg *call,
 			 struct diff_fields *out)
 {
-	char buf[16];
+	char buf[16], v[DIFF_VALUE_MAX];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -410,7 +405,7 @@ int diff_fields_of_reply(const struct wire_msg *reply, const char *why, const st
 		return rc ? -1 : 0;
 	}
 	rc |= add(out, "status", "%s", status_text(reply->res.status, buf, sizeof(buf)));
-	rc |= add_bytes(out, "tag", reply->res.tag.data, reply->res.tag.len);
+	rc |= add(out, "tag", "%s", bytes_text(reply->res.tag.data, reply->res.tag.len, v));
 	if (either_shape(&reply->res))
 		return rc | add(out, "resarray", "none, or the failing op's (either shape, CMP-08)");
 	rc |= add(out, "resarray", "%" PRIu32 " results", reply->res.declared_len);
