@@ -28,6 +28,11 @@ struct sm_limits {
 	uint32_t max_conns_per_session;
 	uint32_t unconfirmed_seconds;      /* unconfirmed records dropped after this */
 	uint64_t reply_cache_cap;          /* bytes of cached replies, all sessions */
+	/* The server incarnation carried in client ids, session ids and the server owner: 0 takes
+	 * it from the wall clock at sm_new (what nfs41refd does, so every restart is a new
+	 * incarnation); any other value fixes it, so that tests and fuzzers get the same ids
+	 * from the same input. */
+	uint64_t incarnation;
 };
 
 /* Defaults per the reference-server profile (catalogue section 17). */

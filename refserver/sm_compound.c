@@ -21,6 +21,10 @@ static bool sessionless(uint32_t op)
 	return d && (d->flags & NFS4_OPF_SESSIONLESS);
 }
 
+/* SETATTR4res is a struct, not a union: attrsset follows every status (RFC 8881 s18.30.2-3).
+ * This server sets no attributes, so it is always the empty bitmap4 (no words). */
+static const uint8_t no_attrs[4];
+
 /* One result; the COMPOUND's status is the last result's (s16.2.3, CMP-05). */
 static void result(struct COMPOUND4res *res, uint32_t op, uint32_t status)
 {
@@ -29,6 +33,8 @@ static void result(struct COMPOUND4res *res, uint32_t op, uint32_t status)
 	memset(r, 0, sizeof(*r));
 	r->op = op;
 	r->status = status;
+	if (op == OP_SETATTR)
+		r->u.raw = (struct wire_opaque){no_attrs, sizeof(no_attrs)};
 	res->status = status;
 }
 

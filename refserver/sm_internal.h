@@ -133,7 +133,7 @@ struct sm_request {
 	bool retry_uncached;     /* a true retry of an uncached reply (s2.10.6.1.3) */
 	const uint8_t *replay;   /* a reply from the cache: send these bytes as the result */
 	size_t replay_len;
-	uint8_t scratch[SM_SCRATCH]; /* result bytes the reply's slices point into */
+	uint8_t scratch[SM_SCRATCH]; /* reply bytes the slices point into; cleared as handed out */
 	size_t scratch_used;
 };
 

@@ -679,6 +679,55 @@ static void test_session_ops_implemented(void)
 	sm_free(s);
 }
 
+/* SETATTR with an anonymous stateid and no attributes (stateid4, fattr4), as raw XDR. */
+static struct nfs_argop setattr_nothing(void)
+{
+	static const uint8_t args[16 + 4 + 4] = {0};
+	struct nfs_argop op = harness_raw_op(OP_SETATTR);
+
+	op.u.raw = (struct wire_opaque){args, sizeof(args)};
+	return op;
+}
+
+/* The SETATTR result at i: its status, and attrsset present and empty (zero bitmap words). */
+static bool empty_attrsset(const struct harness_reply *r, uint32_t i, uint32_t status)
+{
+	const struct nfs_resop *x = harness_res(r, i);
+	static const uint8_t none[4] = {0};
+
+	return x && x->op == OP_SETATTR && x->status == status && x->u.raw.len == 4 &&
+	       !memcmp(x->u.raw.data, none, 4);
+}
+
+/*
+ * RFC 8881 s18.30.2-3: SETATTR4res is a struct, not a union: attrsset follows every status, so
+ * an error on SETATTR still carries an (empty) bitmap - first op, not supported, or the retry of
+ * an uncached reply. Found by fuzz_sm (the reply did not decode).
+ */
+static void test_setattr_result_has_attrsset(void)
+{
+	struct sm *s = harness_sm(90);
+	uint8_t sid[16];
+	uint64_t cid;
+	struct nfs_argop ops[2];
+	struct harness_reply r;
+
+	ops[0] = setattr_nothing();
+	harness_compound(s, 1, ops, 1, &r); /* decoded strictly by the harness */
+	CHECK(empty_attrsset(&r, 0, NFS4ERR_OP_NOT_IN_SESSION), "SETATTR first: no attrsset");
+	harness_reply_free(&r);
+	harness_open_session(s, 1, "setattr", sid, &cid);
+	ops[0] = harness_sequence(sid, 0, 1, false);
+	ops[1] = setattr_nothing();
+	harness_compound(s, 1, ops, 2, &r);
+	CHECK(empty_attrsset(&r, 1, NFS4ERR_NOTSUPP), "SETATTR in a session: no attrsset");
+	harness_reply_free(&r);
+	harness_compound(s, 1, ops, 2, &r); /* the retry of an uncached reply (SES-27) */
+	CHECK(empty_attrsset(&r, 1, NFS4ERR_RETRY_UNCACHED_REP), "SETATTR retried: no attrsset");
+	harness_reply_free(&r);
+	sm_free(s);
+}
+
 void tests_register(void)
 {
 	static const struct test_entry tests[] = {
@@ -707,6 +756,7 @@ void tests_register(void)
 		{"invalid enum and boolean values", test_invalid_enum_values},
 		{"baseline session compound", test_baseline_compound},
 		{"session operations are implemented", test_session_ops_implemented},
+		{"SETATTR results carry attrsset", test_setattr_result_has_attrsset},
 		{NULL, NULL}};
 
 	tests_add_suite("state machine: COMPOUND", tests);
