@@ -1,5 +1,6 @@
 /*
- * main.c - the nfs41check command line: run, list, check, show, coverage, ping.
+ * main.c - the nfs41check command line: run, list, check, show, coverage, ping (and fuzz,
+ * pcap: their own options, in livefuzz_cli.c and pcap/pcap_cli.c).
  *
  * Only this file prints for the engine; the libraries return errors.
  * Exit codes: 0 nothing worse than the baseline; 1 conformance failures
@@ -22,6 +23,7 @@
 #include "case_parse.h"
 #include "conn.h"
 #include "coverage.h"
+#include "livefuzz.h"
 #include "pcap_cli.h"
 #include "reports.h"
 #include "reqindex.h"
@@ -58,6 +60,7 @@ static const char usage_text[] =
 	"  show CASE                         the compiled steps of one case (file or id)\n"
 	"  coverage [CASES]                  requirement ids -> cases or waivers; uncovered ids\n"
 	"  ping --target HOST:PORT           send an RPC NULL call and wait for the reply\n"
+	"  fuzz --target HOST:PORT           grammar-aware fuzzing of a live server (fuzz --help)\n"
 	"  pcap decode FILE                  decode a capture's NFSv4.1 traffic (pcap --help)\n"
 	"  pcap replay FILE --target H:P     replay it against a server, ids remapped; diff replies\n"
 	"  pcap to-case FILE                 turn it into a case file\n"
@@ -714,6 +717,8 @@ int main(int argc, char **argv)
 		return usage_error("a command is needed");
 	if (!strcmp(cmd, "pcap")) /* its own options: pcap/pcap_cli.c */
 		return pcap_cli_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "fuzz")) /* its own options: livefuzz_cli.c */
+		return livefuzz_cli_main(argc - 1, argv + 1, argv[0]);
 	if (parse_cli(&c, argc, argv) != 0)
 		return EXIT_USAGE;
 	if (!strcmp(cmd, "run"))
