@@ -73,11 +73,22 @@ static const struct token *peek_at(const struct parser *p, size_t n)
 /* Column for errors at the current token, or just past the line's last token. */
 static unsigned here(const struct parser *p)
 {
+	const struct token *last;
+
 	if (p->i < p->lt.n)
 		return p->lt.t[p->i].col;
 	if (p->lt.n == 0)
 		return 1;
-	return p->lt.t[p->lt.n - 1].col + (unsigned)strlen(p->lt.t[p->lt.n - 1].text);
+	last = &p->lt.t[p->lt.n - 1];
+	/* a variable's or label's text lacks its sigil ('$', '@'): one column more */
+	return last->col + (unsigned)strlen(last->text) +
+	       (last->kind == TOK_VAR || last->kind == TOK_LABEL);
+}
+
+/* Column for errors about t: past the line's end when t is the end-of-line token (col 0). */
+static unsigned col_of(const struct parser *p, const struct token *t)
+{
+	return t->kind == TOK_END ? here(p) : t->col;
 }
 
 static bool is_punct(const struct token *t, const char *s)
@@ -497,7 +508,7 @@ static int parse_op(struct parser *p, struct send_spec *s)
 			return perr_at(p, t->col, "opcode %s does not fit in 32 bits", t->text);
 		op.op = (uint32_t)num;
 	} else if (t->kind != TOK_WORD || !nfs4_op_parse(t->text, &op.op)) {
-		return perr_at(p, t->col, "expected an operation name, got '%s'", t->text);
+		return perr_at(p, col_of(p, t), "expected an operation name, got '%s'", t->text);
 	}
 	p->i++;
 	if (parse_args(p, &op.args, &op.nargs, never_stop) != 0) {
@@ -595,11 +606,13 @@ static int parse_with(struct parser *p, struct send_spec *s)
 		if (!(m.offset = parse_expr(p)))
 			return -1;
 	} else {
-		return perr_at(p, t->col,
+		return perr_at(p, col_of(p, t),
 			       "expected truncate, pad, poke, poke8, fragments or raw after 'with'");
 	}
-	if (!(m.value = parse_expr(p)))
+	if (!(m.value = parse_expr(p))) {
+		expr_free(m.offset); /* `with poke 4 nope`: the offset parsed, the value did not */
 		return -1;
+	}
 	APPEND(p, s->mutations, s->nmutations, m, (expr_free(m.offset), expr_free(m.value)));
 	return 0;
 }
@@ -626,7 +639,7 @@ static int rpc_outcome(struct parser *p, struct outcome *o)
 		return 0;
 	}
 	if (!is_word(t, "AUTH_ERROR"))
-		return perr_at(p, t->col, "unknown RPC outcome '%s' (GARBAGE_ARGS, PROG_UNAVAIL, "
+		return perr_at(p, col_of(p, t), "unknown RPC outcome '%s' (GARBAGE_ARGS, PROG_UNAVAIL, "
 				       "PROG_MISMATCH, PROC_UNAVAIL, SYSTEM_ERR, RPC_MISMATCH, AUTH_ERROR)",
 			       t->text);
 	*o = (struct outcome){.kind = OUT_DENIED, .code = ONCRPC_AUTH_ERROR, .any_aux = true};
@@ -991,8 +1004,14 @@ static int parse_fixture(struct parser *p)
 	APPEND(p, p->c->fixture_files, p->c->nfixture_files, path, (free(path), free(text)));
 	sub = (struct parser){.c = p->c, .o = p->o, .file = path, .depth = p->depth + 1,
 			      .err = p->err, .errlen = p->errlen};
-	/* `fixture session c2`: the fixture's `conn` means c2 (inside nested fixtures too). */
-	sub.conn_rename = peek(p)->kind == TOK_WORD ? p->lt.t[p->i++].text : p->conn_rename;
+	/* `fixture session c2`: the fixture's `conn` means c2 (inside nested fixtures too, where
+	 * `fixture client conn` passes on what `conn` means there, not a connection "conn"). */
+	sub.conn_rename = p->conn_rename;
+	if (peek(p)->kind == TOK_WORD) {
+		const char *conn = p->lt.t[p->i++].text;
+		if (!p->conn_rename || strcmp(conn, "conn") != 0)
+			sub.conn_rename = conn;
+	}
 	if (!sub.conn_rename)
 		sub.conn_rename = "c1";
 	rc = parse_file_text(&sub, text);
@@ -1313,6 +1332,26 @@ int case_parse_text(const char *name, const char *text, const struct parse_opts 
 	return 0;
 }
 
+/* Read up to MAX_FILE_BYTES + 1 bytes into a buffer that grows as the file does (a fixture
+ * of a few lines costs a few KiB, not the 1 MiB limit: `check` reads hundreds of files). */
+static char *read_all(FILE *f, size_t *n)
+{
+	size_t cap = 4096;
+	char *buf = malloc(cap + 1), *bigger;
+
+	*n = 0;
+	while (buf) {
+		*n += fread(buf + *n, 1, cap - *n, f);
+		if (*n < cap || cap > MAX_FILE_BYTES)
+			return buf; /* the end (or an error), or past the limit */
+		cap = cap * 2 > MAX_FILE_BYTES + 1 ? MAX_FILE_BYTES + 1 : cap * 2;
+		if (!(bigger = realloc(buf, cap + 1)))
+			free(buf);
+		buf = bigger;
+	}
+	return NULL;
+}
+
 static char *read_file(const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
@@ -1323,8 +1362,7 @@ static char *read_file(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	buf = malloc(MAX_FILE_BYTES + 1);
-	n = buf ? fread(buf, 1, MAX_FILE_BYTES + 1, f) : 0;
+	buf = read_all(f, &n);
 	fclose(f);
 	if (!buf) {
 		snprintf(err, errlen, "out of memory");

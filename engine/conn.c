@@ -244,9 +244,24 @@ static bool take_message(struct conn *c, bool want_call, uint32_t xid, struct co
 	return false;
 }
 
+/*
+ * Reads after the deadline: what already waits in the socket is still taken in (a caller may
+ * pass "now"), but only this many reads of it, so a peer that never stops sending cannot hold
+ * a wait past its deadline (4 MiB at most).
+ */
+#define LATE_READS 64
+
+/* True when the deadline has passed and the late reads are used up. */
+static bool past_deadline(double deadline, int *late_reads)
+{
+	return conn_now() >= deadline && ++*late_reads > LATE_READS;
+}
+
 static enum conn_wait wait_message(struct conn *c, bool want_call, uint32_t xid, double deadline,
 				   struct conn_reply *out)
 {
+	int late_reads = 0;
+
 	for (;;) {
 		struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
 		if (take_message(c, want_call, xid, out))
@@ -255,6 +270,8 @@ static enum conn_wait wait_message(struct conn *c, bool want_call, uint32_t xid,
 			return CONN_BROKEN;
 		if (c->peer_closed || c->fd < 0)
 			return CONN_CLOSED;
+		if (past_deadline(deadline, &late_reads))
+			return CONN_TIMEOUT;
 		int rc = poll(&pfd, 1, ms_until(deadline));
 		if (rc == 0)
 			return CONN_TIMEOUT;
@@ -282,15 +299,20 @@ void conn_read_available(struct conn *c)
 {
 	struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
 
-	while (c->fd >= 0 && !c->peer_closed && !c->broken[0] && poll(&pfd, 1, 0) > 0)
+	for (int i = 0; i < LATE_READS && c->fd >= 0 && !c->peer_closed && !c->broken[0] &&
+			poll(&pfd, 1, 0) > 0; i++)
 		if (pump(c) != 0)
 			return;
 }
 
 enum conn_wait conn_wait_close(struct conn *c, double deadline)
 {
+	int late_reads = 0;
+
 	while (!c->peer_closed && !c->broken[0] && c->fd >= 0) {
 		struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
+		if (past_deadline(deadline, &late_reads))
+			return CONN_TIMEOUT;
 		int rc = poll(&pfd, 1, ms_until(deadline));
 		if (rc == 0)
 			return CONN_TIMEOUT;

@@ -79,7 +79,8 @@ enum conn_wait conn_wait_reply(struct conn *c, uint32_t xid, double deadline,
 /* Wait for the oldest call the server made on this connection (a callback on the back channel;
  * the caller takes ownership of *out's rec). */
 enum conn_wait conn_wait_call(struct conn *c, double deadline, struct conn_reply *out);
-/* Read what has arrived without waiting; completed replies join c->replies. */
+/* Read what has arrived without waiting (at most 64 reads: a peer that never stops sending
+ * cannot hold it); completed replies join c->replies. */
 void conn_read_available(struct conn *c);
 /* Wait until the server closes the connection or the deadline passes. */
 enum conn_wait conn_wait_close(struct conn *c, double deadline);

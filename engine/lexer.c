@@ -211,8 +211,11 @@ int lex_line(const char *line, struct line_tokens *out, unsigned *err_col, char 
 			l.pos++;
 			continue;
 		}
-		if (line[l.pos] == '#')
-			break; /* a comment: at line start or after white space */
+		/* A comment starts at the line's start or after white space (lexer.h); a '#' right
+		 * after a token is no character of the language ("with#poke" is an error). */
+		if (line[l.pos] == '#' && (l.pos == 0 || line[l.pos - 1] == ' ' ||
+					   line[l.pos - 1] == '\t' || line[l.pos - 1] == '\r'))
+			break;
 		if (lex_one(&l) != 0) {
 			lex_free(out);
 			return -1;

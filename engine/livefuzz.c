@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "hex.h"
 #include "runner.h" /* mkdir_p */
 #include "wire.h"
 
@@ -342,6 +343,17 @@ static int ensure_fz(struct lf *f, char *err, size_t errlen)
 	return 0;
 }
 
+/* Bytes as hex text: finding files, and a finding's undecodable reply with --verbose. */
+static void put_hex(FILE *out, const uint8_t *p, size_t n)
+{
+	char text[2 * 1024 + 1];
+
+	for (size_t i = 0; i < n; i += 1024) {
+		size_t k = n - i < 1024 ? n - i : 1024;
+		fputs(hex_encode(p + i, k, text), out);
+	}
+}
+
 /* ---- oracles ------------------------------------------------------------------- */
 
 static void count_reply(struct lf *f, const struct wire_msg *w)
@@ -389,20 +401,23 @@ static void check_shape(struct lf *f, const struct lf_mutant *m, const struct CO
 }
 
 /*
- * A reply from the slot's reply cache: SEQUENCE succeeded on the fuzzer's session without moving
- * the slot's seqid, so the call was a retry (RFC 8881 s2.10.6.1.3). A server that does not
- * detect a false retry (s2.10.6.1.3.1: it MAY) answers a different call with the cached reply
- * of the earlier one, whose results need not match this call's ops.
+ * A reply that may come from a slot's reply cache, whose results need not match this call's ops:
+ * a server that does not detect a false retry (RFC 8881 s2.10.6.1.3.1: it MAY) answers a
+ * different call with the cached reply of the earlier one. That is the case when SEQUENCE
+ * succeeded on the fuzzer's session without moving the slot's seqid (a retry, s2.10.6.1.3), and
+ * it cannot be ruled out when SEQUENCE succeeded on any other session (a seed's own session from
+ * a --cases or --seeds capture, still alive on the server): the fuzzer does not know its slots.
  */
-static bool is_cached_replay(const struct lf *f, const struct COMPOUND4res *r)
+static bool may_be_cached_reply(const struct lf *f, const struct COMPOUND4res *r)
 {
 	const struct SEQUENCE4resok *s;
 
 	if (r->resarray_len == 0 || r->resarray[0].op != OP_SEQUENCE || r->resarray[0].status != NFS4_OK)
 		return false;
 	s = &r->resarray[0].u.sequence;
-	return f->ids.have_session && !memcmp(s->sr_sessionid, f->ids.sessionid, NFS4_SESSIONID_SIZE) &&
-	       s->sr_slotid < f->ids.nslots && s->sr_sequenceid == f->ids.slot_seqid[s->sr_slotid];
+	if (!f->ids.have_session || memcmp(s->sr_sessionid, f->ids.sessionid, NFS4_SESSIONID_SIZE) != 0)
+		return true;
+	return s->sr_slotid < f->ids.nslots && s->sr_sequenceid == f->ids.slot_seqid[s->sr_slotid];
 }
 
 /* What the fuzzer's session learns from a reply: slot seqids, and whether to probe it. */
@@ -419,7 +434,7 @@ static void learn(struct lf *f, const struct wire_msg *w)
 		     op == OP_CREATE_SESSION))
 			f->bad_sequences = MAX_BAD_SEQUENCES; /* our session may be gone: probe it */
 	}
-	if (r->resarray[0].op != OP_SEQUENCE)
+	if (r->resarray[0].op != OP_SEQUENCE || r->resarray[0].undecoded)
 		return;
 	if (r->resarray[0].status == NFS4_OK) {
 		const struct SEQUENCE4resok *s = &r->resarray[0].u.sequence;
@@ -451,6 +466,7 @@ static void check_reply(struct lf *f, const struct lf_mutant *m, const struct co
 	if (s == WIRE_ERR_UNSUPPORTED) {
 		f->st->undecodable_by_us++; /* results of an op the wire library does not parse */
 		count_reply(f, &w);
+		learn(f, &w); /* the results before it are decoded: a SEQUENCE moved the slot all the same */
 	} else if (s != WIRE_OK) {
 		finding(f, LF_FIND_MALFORMED, "reply to xid 0x%08x does not decode: %s (RFC 5531 s9)",
 			rep->xid, wire_error_format(&we, e, sizeof(e)));
@@ -459,12 +475,16 @@ static void check_reply(struct lf *f, const struct lf_mutant *m, const struct co
 	} else {
 		count_reply(f, &w);
 		if (m && m->compound && w.is_compound && w.reply.reply_stat == ONCRPC_MSG_ACCEPTED &&
-		    w.reply.accept_stat == ONCRPC_SUCCESS && !is_cached_replay(f, &w.res))
+		    w.reply.accept_stat == ONCRPC_SUCCESS && !may_be_cached_reply(f, &w.res))
 			check_shape(f, m, &w.res);
 		learn(f, &w); /* whatever the call was: the server's slot moved if SEQUENCE succeeded */
 	}
 	if (f->o->verbose && f->found && s == WIRE_OK) {
 		wire_msg_print(stderr, &w);
+	} else if (f->o->verbose && f->found) { /* "a finding's reply in full": its bytes */
+		fprintf(stderr, "  reply (%zu bytes, %s): ", rep->len, wire_status_name(s));
+		put_hex(stderr, rep->rec, rep->len);
+		fputc('\n', stderr);
 	} else if (f->o->verbose) {
 		char line[300];
 		fprintf(stderr, "  reply: %s\n", s == WIRE_OK ? wire_msg_summary(&w, line, sizeof(line))
@@ -541,11 +561,14 @@ static bool send_and_check(struct lf *f, struct conn *c, const struct lf_mutant 
 	}
 	switch (m->expect) {
 	case LF_EXPECT_REPLY:
+	case LF_EXPECT_ANSWER:
 		w = conn_wait_reply(c, m->xid, t0 + f->o->reply_timeout, &rep);
 		if (w == CONN_GOT_REPLY) {
 			if (rep.at - t0 > f->st->slowest_reply)
 				f->st->slowest_reply = rep.at - t0;
 			check_reply(f, m, &rep);
+		} else if (w == CONN_CLOSED && m->expect == LF_EXPECT_ANSWER) {
+			f->st->closes++; /* RPC-03: it would not answer a mutated call */
 		} else if (w == CONN_CLOSED) {
 			f->st->closes++;
 			finding(f, LF_FIND_CLOSED, "the server closed the connection on a well-framed call "
@@ -558,24 +581,25 @@ static bool send_and_check(struct lf *f, struct conn *c, const struct lf_mutant 
 			finding(f, LF_FIND_MALFORMED, "the reply stream broke: %s", wait_name(w, c));
 		}
 		free(rep.rec);
-		drain(f, c);
-		return f->found || c->peer_closed || c->broken[0];
+		break;
 	case LF_EXPECT_MAYBE:
 		probe_after_maybe(f, c, m);
-		drain(f, c);
-		return f->found || c->peer_closed || c->broken[0];
+		break;
 	default: /* broken framing: watch briefly, check what came, drop the connection */
 		w = conn_wait_close(c, t0 + ANY_GRACE);
 		if (w == CONN_CLOSED)
 			f->st->closes++;
 		else
 			f->st->silences++;
-		drain(f, c);
-		if (c->broken[0])
-			finding(f, LF_FIND_MALFORMED, "the server's reply stream broke after %s: %s",
-				m->what, c->broken);
-		return true;
+		break;
 	}
+	drain(f, c);
+	/* bytes after the last whole record that are not record marking (or a record over the
+	 * reader's limit): whatever the input, the server's own stream is garbled (RFC 5531 s11) */
+	if (c->broken[0])
+		finding(f, LF_FIND_MALFORMED, "the server's reply stream broke after %s: %s", m->what,
+			c->broken);
+	return m->expect == LF_EXPECT_ANY || f->found || c->peer_closed || c->broken[0];
 }
 
 /* ---- liveness -------------------------------------------------------------------- */
@@ -613,12 +637,6 @@ static int liveness(struct lf *f, char *why, size_t whylen)
 }
 
 /* ---- finding files ---------------------------------------------------------------- */
-
-static void put_hex(FILE *out, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, "%02x", p[i]);
-}
 
 static bool mentions(const struct log_entry *e, const struct lf_ids *ids)
 {
@@ -668,9 +686,11 @@ static int write_case(struct lf *f, const char *path, unsigned n)
 		fprintf(out, "# input %lu: %s\nc%d > hex hex:", e->input, e->what ? e->what : "", cn);
 		put_hex(out, e->bytes, e->len);
 		fprintf(out, "\n    with raw\n");
-		if (i == last && e->expect == LF_EXPECT_REPLY) /* the input that found it: any reply */
+		if (i == last && (e->expect == LF_EXPECT_REPLY || e->expect == LF_EXPECT_ANSWER))
+			/* the input that found it: any reply (or, for a mutated call, a close) */
 			fprintf(out, "c%d < ... | NULL | rpc GARBAGE_ARGS | rpc PROG_UNAVAIL | rpc PROG_MISMATCH "
-				"| rpc PROC_UNAVAIL | rpc SYSTEM_ERR | rpc RPC_MISMATCH | rpc AUTH_ERROR\n", cn);
+				"| rpc PROC_UNAVAIL | rpc SYSTEM_ERR | rpc RPC_MISMATCH | rpc AUTH_ERROR%s\n",
+				cn, e->expect == LF_EXPECT_ANSWER ? " | closed" : "");
 		else
 			fprintf(out, "sleep 10ms\n");
 	}
@@ -875,7 +895,7 @@ static int lf_init(struct lf *f, const struct lf_opts *o, struct lf_stats *st)
 	f->o = o;
 	f->st = st;
 	f->fz.fd = -1;
-	f->m = malloc(sizeof(*f->m));
+	f->m = calloc(1, sizeof(*f->m)); /* a replayed input leaves some fields unset */
 	lf_rng_seed(&f->rng, o->seed);
 	f->next_xid = (uint32_t)(o->seed * 2654435761u) | 1u;
 	f->run_nonce = (uint64_t)time(NULL) << 24 ^ (uint64_t)getpid();
@@ -970,14 +990,8 @@ static int hex_to_bytes(const char *h, uint8_t *out, size_t cap, size_t *n)
 
 	while (len && (h[len - 1] == '\n' || h[len - 1] == '\r' || h[len - 1] == ' '))
 		len--;
-	if (len % 2 || len / 2 > cap)
+	if (len % 2 || len / 2 > cap || hex_decode(h, len, out) != 0)
 		return -1;
-	for (size_t i = 0; i < len / 2; i++) {
-		unsigned v;
-		if (sscanf(h + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (uint8_t)v;
-	}
 	*n = len / 2;
 	return 0;
 }
@@ -1092,6 +1106,8 @@ static int replay_send(struct lf *f, int c, int slot, const char *args, char *er
 	if (strcmp(expect, "any") != 0 &&
 	    deframe(m->wire, m->wire_len, m->rec, sizeof(m->rec), &m->rec_len)) {
 		lf_describe(m);
+		if (m->expect == LF_EXPECT_REPLY && strcmp(expect, "answer") == 0)
+			m->expect = LF_EXPECT_ANSWER;
 	} else {
 		m->rec_len = 0;
 		m->expect = LF_EXPECT_ANY;

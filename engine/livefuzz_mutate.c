@@ -69,7 +69,9 @@ const char *lf_class_name(enum lf_class c)
 
 const char *lf_expect_name(enum lf_expect e)
 {
-	return e == LF_EXPECT_REPLY ? "reply" : e == LF_EXPECT_MAYBE ? "maybe" : "any";
+	static const char *const names[] = {"reply", "answer", "maybe", "any"};
+
+	return e <= LF_EXPECT_ANY ? names[e] : "?";
 }
 
 enum lf_expect lf_expect_of_record(const uint8_t *rec, size_t len, uint32_t *xid)
@@ -922,6 +924,9 @@ int lf_mutate(const uint8_t *base, size_t len, enum lf_class cls, struct lf_rng 
 	if (rc == 1) { /* broken framing: whatever the record says, the stream is dead */
 		m->expect = LF_EXPECT_ANY;
 		m->compound = false;
+	} else if (m->expect == LF_EXPECT_REPLY &&
+		   (cls == LF_CLASS_FIELD || cls == LF_CLASS_OPLIST || cls == LF_CLASS_BYTES)) {
+		m->expect = LF_EXPECT_ANSWER; /* content mutated: closing instead is allowed */
 	}
 	return 0;
 }

@@ -60,6 +60,9 @@ enum lf_expect {
 	LF_EXPECT_REPLY, /* intact framing and RPC call header: a well-formed reply with its xid
 			    by the reply timeout (RFC 5531 s9: every call is answered, even when
 			    its arguments are garbage: GARBAGE_ARGS) */
+	LF_EXPECT_ANSWER, /* as REPLY, but the call's content was mutated (field, op list, bytes):
+			     a close is allowed too (RPC-03: RFC 8881 s2.9.2 lets a replier that
+			     will not answer close the connection), silence is not (RPC-19) */
 	LF_EXPECT_MAYBE, /* intact framing, the call header does not decode (RFC 5531 gives no
 			    reply for what is not a call): a reply, silence or a close, but the
 			    connection must still answer the next call or be closed */

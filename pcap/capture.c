@@ -11,7 +11,7 @@ struct capture {
 	FILE *mem;       /* capture_open_memory: the stream libpcap reads (it closes it) */
 	uint8_t *copy;   /* ... over this copy of the bytes */
 	uint64_t frames;
-	char name[256];
+	char name[4096]; /* the path as given (decode --json prints it) */
 };
 
 static struct capture *opened(struct capture *c, pcap_t *p, const char *errbuf, char *err,

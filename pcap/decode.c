@@ -219,18 +219,14 @@ static void finish_json(struct decoder *d, const char *path, const char *err)
 	json_decref(doc);
 }
 
-int pcap_decode_file(const char *path, const struct decode_opts *o, FILE *out, FILE *warn,
-		     struct decode_result *res, char *err, size_t errlen)
+int pcap_decode_capture(struct capture *c, const struct decode_opts *o, FILE *out, FILE *warn,
+			struct decode_result *res, char *err, size_t errlen)
 {
 	struct decoder d = {.o = o, .out = out, .warn = warn, .res = res};
 	struct rpc_sink sink = {.ctx = &d, .message = on_message, .warning = on_warning};
-	struct capture *c;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	c = capture_open(path, err, errlen);
-	if (!c)
-		return -1;
 	if (o->format == DECODE_JSON) {
 		d.messages = json_array();
 		d.warnings = json_array();
@@ -238,10 +234,24 @@ int pcap_decode_file(const char *path, const struct decode_opts *o, FILE *out, F
 	if (o->format == DECODE_TSV)
 		fputs(tsv_header, out);
 	rc = rpc_read_capture(c, &o->read, &sink, &res->st, err, errlen);
-	capture_close(c);
 	if (o->format == DECODE_JSON)
-		finish_json(&d, path, rc ? err : NULL);
+		finish_json(&d, capture_name(c), rc ? err : NULL);
 	else if (o->stats)
 		print_stats(warn, res);
+	return rc;
+}
+
+int pcap_decode_file(const char *path, const struct decode_opts *o, FILE *out, FILE *warn,
+		     struct decode_result *res, char *err, size_t errlen)
+{
+	struct capture *c = capture_open(path, err, errlen);
+	int rc;
+
+	if (!c) {
+		memset(res, 0, sizeof(*res));
+		return -1;
+	}
+	rc = pcap_decode_capture(c, o, out, warn, res, err, errlen);
+	capture_close(c);
 	return rc;
 }

@@ -31,5 +31,8 @@ struct decode_result {
  * when the file cannot be opened or read on (what was read is printed). */
 int pcap_decode_file(const char *path, const struct decode_opts *o, FILE *out, FILE *warn,
 		     struct decode_result *res, char *err, size_t errlen);
+/* The same over an open capture (capture_open_memory: fuzzing, tests); the caller closes it. */
+int pcap_decode_capture(struct capture *c, const struct decode_opts *o, FILE *out, FILE *warn,
+			struct decode_result *res, char *err, size_t errlen);
 
 #endif

@@ -368,21 +368,44 @@ static void acked_gap(struct flow_table *t, struct flow *f, int dir, const struc
 		skip_gap(t, f, !dir, o->pending->frame);
 }
 
+/*
+ * A SYN fixes where a direction's stream starts (RFC 9293 s3.4: the ISN; data starts at ISN+1)
+ * once. A copy with the same ISN is a retransmission; a later SYN must not move the stream back
+ * or on under bytes already delivered.
+ */
+static void take_syn(struct flow_half *h, const struct pkt_tcp *seg)
+{
+	if (h->started)
+		return;
+	h->started = h->syn = true;
+	h->isn = seg->seq;
+	h->next = seg->seq + 1u;
+}
+
+/* A bare SYN starts a new connection on the 4-tuple when the old one finished (port reuse), or
+ * when its direction already runs and this SYN is no copy of the one that started it: a client
+ * opens no connection twice, so the capture missed the old one's end. */
+static bool new_connection(const struct flow *f, int dir, const struct pkt_tcp *seg)
+{
+	const struct flow_half *h = &f->half[dir];
+
+	if ((seg->flags & (TCP_SYN | TCP_ACK)) != TCP_SYN)
+		return false;
+	return closed(f) || (h->started && !(h->syn && h->isn == seg->seq));
+}
+
 int flow_table_add(struct flow_table *t, const struct pkt_tcp *seg, uint64_t frame)
 {
 	int dir = FLOW_TO_SERVER;
 	struct flow *f = find(t, seg, &dir);
 
 	t->st.segments++;
-	/* A new SYN on the 4-tuple of a finished connection is a new connection (port reuse). */
-	if (!f || ((seg->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN && closed(f)))
+	if (!f || new_connection(f, dir, seg))
 		f = new_flow(t, seg, &dir);
 	if (!f)
 		return -1;
-	if (seg->flags & TCP_SYN) {
-		f->half[dir].started = true;
-		f->half[dir].next = seg->seq + 1u;
-	}
+	if (seg->flags & TCP_SYN)
+		take_syn(&f->half[dir], seg);
 	acked_gap(t, f, dir, seg); /* before seg's own data: a reply must find its call */
 	if (add_payload(t, f, dir, seg, frame) != 0)
 		return -1;

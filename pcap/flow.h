@@ -20,6 +20,8 @@ struct flow_seg; /* a segment waiting for the bytes before it */
 
 struct flow_half {
 	bool started;        /* next is known (a SYN, or the first segment seen) */
+	bool syn;            /* ... from a SYN, whose sequence number is isn */
+	uint32_t isn;
 	uint32_t next;       /* sequence number of the next in-order byte */
 	struct flow_seg *pending; /* out-of-order segments, by sequence number */
 	size_t pending_bytes;

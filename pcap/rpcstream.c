@@ -27,6 +27,7 @@ struct rpc_conn {
 	struct rm_reader rm[2];
 	bool hunting[2];         /* after a gap or a bad record: waiting for a record to start */
 	uint64_t first_frame[2]; /* the frame that carried the current record's first byte */
+	uint64_t last_frame[2];  /* the latest frame that carried bytes of it: completes it */
 	struct call_entry *calls[CALL_BUCKETS];
 };
 
@@ -190,8 +191,8 @@ static void got_reply(struct reader *r, struct rpc_conn *c, struct rpc_message *
 static void got_record(struct reader *r, struct flow *f, int dir, uint64_t frame)
 {
 	struct rpc_conn *c = f->user;
-	struct rpc_message m = {.frame = frame, .first_frame = c->first_frame[dir], .flow = f,
-				.dir = dir, .ts = r->ts};
+	struct rpc_message m = {.frame = c->last_frame[dir] > frame ? c->last_frame[dir] : frame,
+				.first_frame = c->first_frame[dir], .flow = f, .dir = dir, .ts = r->ts};
 
 	m.rec = rm_record(&c->rm[dir], &m.len);
 	m.fragments = c->rm[dir].fragments;
@@ -213,7 +214,9 @@ static void on_data(void *ctx, struct flow *f, int dir, const uint8_t *p, size_t
 	struct reader *r = ctx;
 	struct rpc_conn *c = conn_of(r, f);
 	/* Bytes that waited for a hole to fill came with an earlier frame; their record is complete
-	 * at the frame that filled the hole (as Wireshark reassembles). At the end: their own. */
+	 * at the frame that filled the hole (as Wireshark reassembles). At the end of the capture,
+	 * waiting bytes go in sequence order, not frame order: a record is complete at the latest
+	 * frame of its bytes (never before the frame of its first byte). */
 	uint64_t now = r->frame ? r->frame : frame;
 
 	if (!c)
@@ -231,7 +234,9 @@ static void on_data(void *ctx, struct flow *f, int dir, const uint8_t *p, size_t
 		enum rm_result res;
 
 		if (rm_reader_idle(&c->rm[dir]))
-			c->first_frame[dir] = frame;
+			c->first_frame[dir] = c->last_frame[dir] = frame;
+		if (now > c->last_frame[dir])
+			c->last_frame[dir] = now;
 		res = rm_reader_feed(&c->rm[dir], p, n, &used);
 		if (res == RM_ERROR) {
 			warnf(r, now, "stream %llu %s: record marking: %s; looking for the next record",

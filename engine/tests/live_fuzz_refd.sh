@@ -74,6 +74,78 @@ cat "$outdir/replay.out"
 [[ $rc -eq 1 ]] || fail "--replay $nfz: exit $rc, want 1 (reproduced)"
 "$nfs41check" check "${nfz%.nfz}.case" || fail "the finding's case file does not parse"
 
+# 2b. a server whose reply stream breaks after a well-formed reply (an impossible fragment header
+#     after every 40th reply): a malformed-reply finding, and the run still ends by itself
+kill "$proxy_pid"; wait "$proxy_pid" 2>/dev/null || true
+rm -f "$outdir/garble.port"
+python3 - "$port" "$outdir/garble.port" <<'EOF' &
+import socket, struct, sys, threading
+upstream, portfile = int(sys.argv[1]), sys.argv[2]
+count = [0]
+lock = threading.Lock()
+def read_exact(s, n):
+    b = b""
+    while len(b) < n:
+        c = s.recv(n - len(b))
+        if not c:
+            raise OSError("closed")
+        b += c
+    return b
+def up(src, dst):
+    try:
+        while True:
+            d = src.recv(65536)
+            if not d:
+                break
+            dst.sendall(d)
+    except OSError:
+        pass
+def down(src, dst):
+    try:
+        while True:
+            rec = b""
+            while True:
+                (w,) = struct.unpack(">I", read_exact(src, 4))
+                rec += read_exact(src, w & 0x7FFFFFFF)
+                if w & 0x80000000:
+                    break
+            with lock:
+                count[0] += 1
+                garble = count[0] % 40 == 0
+            dst.sendall(struct.pack(">I", 0x80000000 | len(rec)) + rec + (b"\xff" * 4 if garble else b""))
+    except OSError:
+        pass
+    try:
+        dst.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(64)
+open(portfile, "w").write("%d\n" % l.getsockname()[1])
+while True:
+    c, _ = l.accept()
+    try:
+        u = socket.create_connection(("127.0.0.1", upstream))
+    except OSError:
+        c.close()
+        continue
+    threading.Thread(target=up, args=(c, u), daemon=True).start()
+    threading.Thread(target=down, args=(u, c), daemon=True).start()
+EOF
+proxy_pid=$!
+for _ in $(seq 200); do
+	[[ -s $outdir/garble.port ]] && break
+	sleep 0.05
+done
+gport=$(cat "$outdir/garble.port")
+rc=0
+timeout 60 "$nfs41check" fuzz --target "127.0.0.1:$gport" --count 1000 --seed 1 --time 20 --max-findings 1 \
+	--reply-timeout 2 --out "$outdir/findings-garbled" --no-progress >"$outdir/garbled.out" 2>"$outdir/garbled.err" || rc=$?
+cat "$outdir/garbled.out"
+[[ $rc -eq 1 ]] || fail "against a server whose reply stream breaks: exit $rc, want 1: $(cat "$outdir/garbled.err")"
+grep -q 'malformed-reply: .*reply stream' "$outdir/garbled.out" || fail "the broken reply stream was not the finding"
+
 # 3. usage and unreachable targets
 rc=0; "$nfs41check" fuzz --count 10 >/dev/null 2>&1 || rc=$?
 [[ $rc -eq 64 ]] || fail "no --target: exit $rc, want 64"
