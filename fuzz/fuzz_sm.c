@@ -122,11 +122,12 @@ static int trace = -1;
 
 static void trace_msg(const char *dir, uint64_t conn, const struct wire_msg *m)
 {
-	char line[512];
+	if (trace) {
+		char line[512];
 
-	if (trace)
 		fprintf(stderr, "  %s c%llu %s\n", dir, (unsigned long long)conn,
 			wire_msg_summary(m, line, sizeof(line)));
+	}
 	if (trace > 1)
 		wire_msg_print(stderr, m);
 }
@@ -382,9 +383,6 @@ static void check_reply_form(const struct wire_msg *call, bool call_decoded, con
 										 : WIRE_PROC_UNKNOWN};
 	struct wire_error e;
 	enum wire_status st = wire_msg_decode(rep, len, &o, r, &e);
-	size_t n;
-	uint8_t *again;
-
 	if (st == WIRE_ERR_UNSUPPORTED && unparsed_last_result(r)) {
 		/* The wire library has no layout for this op's results; the state machine can
 		 * only have failed it, so it ends the COMPOUND (s16.2.3) and the rest parsed. */
@@ -397,8 +395,9 @@ static void check_reply_form(const struct wire_msg *call, bool call_decoded, con
 	if (r->msg_type != ONCRPC_REPLY || r->xid != call->xid)
 		fail("f", "reply xid %08x type %u to call xid %08x", r->xid, r->msg_type, call->xid);
 	if (!*partial) {
-		n = wire_msg_encode(r, NULL, 0);
-		again = malloc(n ? n : 1);
+		size_t n = wire_msg_encode(r, NULL, 0);
+		uint8_t *again = malloc(n ? n : 1);
+
 		if (!again)
 			abort();
 		if (wire_msg_encode(r, again, n) != n || n != len || memcmp(again, rep, len) != 0)
@@ -517,7 +516,7 @@ static bool check_sequence(const struct wire_msg *call, const uint8_t *req, size
 		     a->sa_slotid, sl->seqid);
 	if (x->status != NFS4_OK)
 		return false;
-	if (memcmp(x->u.sequence.sr_sessionid, a->sa_sessionid, NFS4_SESSIONID_SIZE) ||
+	if (memcmp(x->u.sequence.sr_sessionid, a->sa_sessionid, NFS4_SESSIONID_SIZE) != 0 ||
 	    x->u.sequence.sr_sequenceid != a->sa_sequenceid || x->u.sequence.sr_slotid != a->sa_slotid)
 		fail("b", "SEQUENCE result does not echo session/seqid/slot");
 	if (is_new) {
@@ -801,8 +800,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > MAX_INPUT)
 		return 0;
-	if (trace < 0)
-		trace = getenv("FUZZ_SM_TRACE") ? atoi(getenv("FUZZ_SM_TRACE")) : 0;
+	if (trace < 0) {
+		const char *t = getenv("FUZZ_SM_TRACE");
+
+		trace = t ? atoi(t) : 0;
+	}
 	model_reset();
 	if (!(s = sm_new(&LIMITS, &clock)))
 		abort();

@@ -155,9 +155,9 @@ struct sm_seed {
 
 static void sm_flush(const char *dir, const char *stem, struct sm_seed *sd)
 {
-	char name[160];
-
 	if (sd->nmsgs) {
+		char name[160];
+
 		snprintf(name, sizeof(name), "%s-%u", stem, sd->nseeds++);
 		write_seed(dir, name, sd->buf, 0, sd->buf, sd->len);
 	}
