@@ -1,20 +1,35 @@
 #!/usr/bin/env python3
-"""live_fuzz_proxy.py UPSTREAM_PORT PORTFILE: a deliberately bad NFS server for the fuzz.live_refd
-test. It forwards every connection to nfs41refd on 127.0.0.1:UPSTREAM_PORT unchanged, except that
-each RPC reply with accept_stat GARBAGE_ARGS gets three bytes appended inside its record: a reply
-that no longer decodes strictly (RFC 5531 s9), which `nfs41check fuzz` must report as a finding.
-It writes the port it listens on to PORTFILE and runs until killed."""
+"""live_fuzz_proxy.py UPSTREAM_PORT PORTFILE MODE: a deliberately bad NFS server for the
+fuzz.live_refd test. It forwards every connection to nfs41refd on 127.0.0.1:UPSTREAM_PORT, spoiling
+the replies by MODE:
+  garbage-args  each RPC reply with accept_stat GARBAGE_ARGS gets three bytes appended inside its
+                record: a reply that no longer decodes strictly (RFC 5531 s9);
+  break-stream  every 40th reply (over all connections) is followed by an impossible fragment
+                header (0xffffffff): the reply stream itself breaks (RFC 5531 s11).
+`nfs41check fuzz` must report either as a finding. It writes the port it listens on to PORTFILE
+and runs until killed."""
 import socket
 import struct
 import sys
 import threading
 
 
-def corrupt(rec):
+MODE = sys.argv[3] if len(sys.argv) > 3 else "garbage-args"
+replies = [0]
+replies_lock = threading.Lock()
+
+
+def spoil(rec):
+    """The bytes to send for one whole reply record (without its fragment header)."""
+    if MODE == "break-stream":
+        with replies_lock:
+            replies[0] += 1
+            garble = replies[0] % 40 == 0
+        return struct.pack(">I", 0x80000000 | len(rec)) + rec + (b"\xff" * 4 if garble else b"")
     # xid, REPLY, MSG_ACCEPTED, verifier AUTH_NONE with an empty body, then accept_stat
     if len(rec) >= 24 and struct.unpack(">IIIII", rec[4:24]) == (1, 0, 0, 0, 4):
-        return rec + b"\0\0\0"
-    return rec
+        rec += b"\0\0\0"
+    return struct.pack(">I", 0x80000000 | len(rec)) + rec
 
 
 def read_exact(sock, n):
@@ -57,8 +72,7 @@ def server_to_client(src, dst):
                 rec += frag
                 if word & 0x80000000:
                     break
-            rec = corrupt(rec)
-            dst.sendall(struct.pack(">I", 0x80000000 | len(rec)) + rec)
+            dst.sendall(spoil(rec))
     except OSError:
         pass
     try:  # shutdown, not just close: the other thread still holds the socket in recv()

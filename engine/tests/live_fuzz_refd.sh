@@ -4,7 +4,8 @@
 #     print a summary; the same seed again sends the same inputs (same class counts);
 #  2. a deliberately bad server (live_fuzz_proxy.py: nfs41refd behind a proxy that appends
 #     bytes to every GARBAGE_ARGS reply): exit 1 with a finding file, whose --replay
-#     reproduces it (exit 1) and whose case file parses;
+#     reproduces it (exit 1) and whose case file parses; 2b. the proxy breaking the reply
+#     stream itself after every 40th reply: a malformed-reply finding, and the run ends by itself;
 #  3. usage errors exit 64, an unreachable target exits 2.
 # Every process started here is stopped by its PID at the end.
 set -euo pipefail
@@ -20,14 +21,31 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "live_fuzz_refd: $*" >&2; exit 1; }
 
-"$nfs41refd" --port 0 --lease 5 >"$outdir/refd.out" 2>"$outdir/refd.log" &
-refd_pid=$!
-for _ in $(seq 200); do
-	grep -q '^port=' "$outdir/refd.out" 2>/dev/null && break
-	sleep 0.05
-done
-port=$(sed -n 's/^port=//p' "$outdir/refd.out")
-[[ -n $port ]] || fail "nfs41refd did not start: $(cat "$outdir/refd.log")"
+# start_refd NAME: a fresh nfs41refd on a free port; sets refd_pid and port.
+start_refd() {
+	"$nfs41refd" --port 0 --lease 5 >"$outdir/$1.out" 2>"$outdir/$1.log" &
+	refd_pid=$!
+	for _ in $(seq 200); do
+		grep -q '^port=' "$outdir/$1.out" 2>/dev/null && break
+		sleep 0.05
+	done
+	port=$(sed -n 's/^port=//p' "$outdir/$1.out")
+	[[ -n $port ]] || fail "nfs41refd did not start: $(cat "$outdir/$1.log")"
+}
+
+# start_proxy MODE: live_fuzz_proxy.py in front of nfs41refd on $port; sets proxy_pid and pport.
+start_proxy() {
+	rm -f "$outdir/proxy-$1.port"
+	python3 "$srcdir/engine/tests/live_fuzz_proxy.py" "$port" "$outdir/proxy-$1.port" "$1" &
+	proxy_pid=$!
+	for _ in $(seq 200); do
+		[[ -s $outdir/proxy-$1.port ]] && break
+		sleep 0.05
+	done
+	pport=$(cat "$outdir/proxy-$1.port")
+}
+
+start_refd refd
 
 # 1. a good server: no findings, a summary, the same inputs for the same seed
 for run in 1 2; do
@@ -46,20 +64,8 @@ kill "$refd_pid"; wait "$refd_pid" 2>/dev/null || true
 refd_pid=
 
 # 2. a bad server: a proxy in front of a fresh nfs41refd that garbles GARBAGE_ARGS replies
-"$nfs41refd" --port 0 --lease 5 >"$outdir/refd2.out" 2>"$outdir/refd2.log" &
-refd_pid=$!
-for _ in $(seq 200); do
-	grep -q '^port=' "$outdir/refd2.out" 2>/dev/null && break
-	sleep 0.05
-done
-port=$(sed -n 's/^port=//p' "$outdir/refd2.out")
-python3 "$srcdir/engine/tests/live_fuzz_proxy.py" "$port" "$outdir/proxy.port" &
-proxy_pid=$!
-for _ in $(seq 200); do
-	[[ -s $outdir/proxy.port ]] && break
-	sleep 0.05
-done
-pport=$(cat "$outdir/proxy.port")
+start_refd refd2
+start_proxy garbage-args
 rc=0
 "$nfs41check" fuzz --target "127.0.0.1:$pport" --count 1000 --seed 1 --time 40 --max-findings 2 \
 	--out "$outdir/findings-bad" --no-progress >"$outdir/bad.out" 2>"$outdir/bad.err" || rc=$?
@@ -77,70 +83,9 @@ cat "$outdir/replay.out"
 # 2b. a server whose reply stream breaks after a well-formed reply (an impossible fragment header
 #     after every 40th reply): a malformed-reply finding, and the run still ends by itself
 kill "$proxy_pid"; wait "$proxy_pid" 2>/dev/null || true
-rm -f "$outdir/garble.port"
-python3 - "$port" "$outdir/garble.port" <<'EOF' &
-import socket, struct, sys, threading
-upstream, portfile = int(sys.argv[1]), sys.argv[2]
-count = [0]
-lock = threading.Lock()
-def read_exact(s, n):
-    b = b""
-    while len(b) < n:
-        c = s.recv(n - len(b))
-        if not c:
-            raise OSError("closed")
-        b += c
-    return b
-def up(src, dst):
-    try:
-        while True:
-            d = src.recv(65536)
-            if not d:
-                break
-            dst.sendall(d)
-    except OSError:
-        pass
-def down(src, dst):
-    try:
-        while True:
-            rec = b""
-            while True:
-                (w,) = struct.unpack(">I", read_exact(src, 4))
-                rec += read_exact(src, w & 0x7FFFFFFF)
-                if w & 0x80000000:
-                    break
-            with lock:
-                count[0] += 1
-                garble = count[0] % 40 == 0
-            dst.sendall(struct.pack(">I", 0x80000000 | len(rec)) + rec + (b"\xff" * 4 if garble else b""))
-    except OSError:
-        pass
-    try:
-        dst.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-l = socket.socket()
-l.bind(("127.0.0.1", 0))
-l.listen(64)
-open(portfile, "w").write("%d\n" % l.getsockname()[1])
-while True:
-    c, _ = l.accept()
-    try:
-        u = socket.create_connection(("127.0.0.1", upstream))
-    except OSError:
-        c.close()
-        continue
-    threading.Thread(target=up, args=(c, u), daemon=True).start()
-    threading.Thread(target=down, args=(u, c), daemon=True).start()
-EOF
-proxy_pid=$!
-for _ in $(seq 200); do
-	[[ -s $outdir/garble.port ]] && break
-	sleep 0.05
-done
-gport=$(cat "$outdir/garble.port")
+start_proxy break-stream
 rc=0
-timeout 60 "$nfs41check" fuzz --target "127.0.0.1:$gport" --count 1000 --seed 1 --time 20 --max-findings 1 \
+timeout 60 "$nfs41check" fuzz --target "127.0.0.1:$pport" --count 1000 --seed 1 --time 20 --max-findings 1 \
 	--reply-timeout 2 --out "$outdir/findings-garbled" --no-progress >"$outdir/garbled.out" 2>"$outdir/garbled.err" || rc=$?
 cat "$outdir/garbled.out"
 [[ $rc -eq 1 ]] || fail "against a server whose reply stream breaks: exit $rc, want 1: $(cat "$outdir/garbled.err")"
