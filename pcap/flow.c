@@ -382,16 +382,23 @@ static void take_syn(struct flow_half *h, const struct pkt_tcp *seg)
 	h->next = seg->seq + 1u;
 }
 
-/* A bare SYN starts a new connection on the 4-tuple when the old one finished (port reuse), or
- * when its direction already runs and this SYN is no copy of the one that started it: a client
- * opens no connection twice, so the capture missed the old one's end. */
+/*
+ * A SYN starts a new connection on the 4-tuple when its direction already runs and it is no copy
+ * of the SYN that started it (same ISN): no side opens one connection twice, so the capture
+ * missed the old one's end - port reuse seen from one direction only, or a SYN/ACK after a
+ * challenge ACK (RFC 5961 s4). A bare SYN after the old connection finished is a new one even
+ * with the same ISN (some stacks retry a SYN unchanged after an RST).
+ */
 static bool new_connection(const struct flow *f, int dir, const struct pkt_tcp *seg)
 {
 	const struct flow_half *h = &f->half[dir];
+	bool copy = h->syn && h->isn == seg->seq;
 
-	if ((seg->flags & (TCP_SYN | TCP_ACK)) != TCP_SYN)
+	if (!(seg->flags & TCP_SYN))
 		return false;
-	return closed(f) || (h->started && !(h->syn && h->isn == seg->seq));
+	if (!(seg->flags & TCP_ACK) && closed(f))
+		return true;
+	return h->started && !copy;
 }
 
 int flow_table_add(struct flow_table *t, const struct pkt_tcp *seg, uint64_t frame)

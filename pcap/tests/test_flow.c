@@ -1,7 +1,8 @@
 /*
  * test_flow.c - TCP reassembly (flow.h): in-order delivery whatever order segments come in,
  * retransmissions and overlaps trimmed, sequence wrap, gaps reported (cap, end of capture,
- * snap length), client/server orientation and stream numbering, and thousands of connections
+ * snap length), client/server orientation and stream numbering, which SYNs open a new
+ * connection, and thousands of connections
  * at once (IPv4 and IPv6, interleaved) each found by its 4-tuple.
  */
 #include <CUnit/CUnit.h>
@@ -183,6 +184,54 @@ static void test_orientation_and_streams(void)
 	add(t, seg(705, false, 5001, 0, "new"), 7);
 	CHECK(stream_is(&s, 2, FLOW_TO_SERVER, "new"), "a new connection, stream 2");
 	CU_ASSERT_EQUAL(flow_table_stats(t)->flows, 3);
+	flow_table_free(t, NULL);
+}
+
+/* RFC 9293 s3.5: which SYNs open a new connection on a 4-tuple and which are copies. */
+static void test_syn_rules(void)
+{
+	struct seen s;
+	struct flow_table *t = table(&s, 1 << 20);
+
+	/* a SYN retransmitted after data: a copy, the stream stays where it is */
+	add(t, seg(710, false, 99, SYN, NULL), 1);
+	add(t, seg(710, false, 100, 0, "abc"), 2);
+	add(t, seg(710, false, 99, SYN, NULL), 3);
+	add(t, seg(710, false, 103, 0, "def"), 4);
+	CHECK(stream_is(&s, 0, FLOW_TO_SERVER, "abcdef"), "a repeated SYN moves nothing");
+	CU_ASSERT_EQUAL(flow_table_stats(t)->flows, 1);
+	/* a capture of the server's side only, the client port reused: each SYN/ACK with a new ISN
+	 * is a new connection (its data must not be taken for old bytes or a gap) */
+	add(t, seg(711, true, 1000, SYN | ACK, NULL), 5);
+	add(t, seg(711, true, 1001, 0, "one"), 6);
+	add(t, seg(711, true, 1000, SYN | ACK, NULL), 7); /* a retransmitted SYN/ACK: a copy */
+	add(t, seg(711, true, 7000, SYN | ACK, NULL), 8);
+	add(t, seg(711, true, 7001, 0, "two"), 9);
+	CHECK(stream_is(&s, 1, FLOW_TO_CLIENT, "one"), "the first connection");
+	CHECK(stream_is(&s, 2, FLOW_TO_CLIENT, "two"), "the second, after a new SYN/ACK");
+	CU_ASSERT_EQUAL(s.gaps, 0);
+	/* a bare SYN with a new ISN while the old connection still runs: the capture missed its end */
+	add(t, seg(710, false, 5000, SYN, NULL), 10);
+	add(t, seg(710, false, 5001, 0, "new"), 11);
+	CHECK(stream_is(&s, 3, FLOW_TO_SERVER, "new"), "a new connection");
+	CU_ASSERT_EQUAL(flow_table_stats(t)->flows, 4);
+	flow_table_free(t, NULL);
+}
+
+/* Simultaneous open (RFC 9293 s3.5 figure 8): two bare SYNs, one connection. */
+static void test_simultaneous_open(void)
+{
+	struct seen s;
+	struct flow_table *t = table(&s, 1 << 20);
+	struct pkt_tcp server_syn = seg(712, true, 7, SYN, NULL);
+
+	add(t, seg(712, false, 99, SYN, NULL), 1);
+	add(t, server_syn, 2);
+	add(t, seg(712, false, 100, 0, "call"), 3);
+	add(t, seg(712, true, 8, 0, "reply"), 4);
+	CHECK(stream_is(&s, 0, FLOW_TO_SERVER, "call"), "the client's bytes");
+	CHECK(stream_is(&s, 0, FLOW_TO_CLIENT, "reply"), "the server's bytes, same stream");
+	CU_ASSERT_EQUAL(flow_table_stats(t)->flows, 1);
 	flow_table_free(t, NULL);
 }
 
@@ -493,6 +542,8 @@ void tests_register(void)
 		{"gaps: cap and end of capture", test_gaps},
 		{"snap length cut", test_snaplen_cut},
 		{"orientation and stream numbers", test_orientation_and_streams},
+		{"SYN copies and new connections on one 4-tuple", test_syn_rules},
+		{"simultaneous open", test_simultaneous_open},
 		{"5000 connections, IPv4 and IPv6, interleaved", test_many_connections},
 		{NULL, NULL}};
 
