@@ -322,6 +322,20 @@ static void check_expect(const struct expect_spec *e, struct env *env)
 	}
 }
 
+/* True when text has word as a whole word (not inside "connect" or "c1conn"). */
+static bool names_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = strstr(text, word); p; p = strstr(p + 1, word)) {
+		bool starts = p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+		bool ends = !(isalnum((unsigned char)p[n]) || p[n] == '_');
+		if (starts && ends)
+			return true;
+	}
+	return false;
+}
+
 /* Steps point into the case's own files; repeat/end pair up; connection steps name one. */
 static void check_step(const struct case_def *c, size_t i, struct env *env)
 {
@@ -337,7 +351,8 @@ static void check_step(const struct case_def *c, size_t i, struct env *env)
 		abort();
 	/* A fixture's `conn` is renamed (c1 by default): one that is not stayed "conn", which
 	 * an input never naming it cannot have asked for. */
-	if (s->conn && s->loc.file != c->file && !strcmp(s->conn, "conn") && !strstr(current_text, "conn"))
+	if (s->conn && s->loc.file != c->file && !strcmp(s->conn, "conn") &&
+	    !names_word(current_text, "conn"))
 		abort();
 	fprintf(sink, "%4u  %-10s %s\n", s->loc.line, step_kind_name(s->kind), s->source);
 	check_source(s);

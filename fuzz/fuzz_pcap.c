@@ -236,7 +236,7 @@ static uint64_t pass_reassembly(const uint8_t *cap, size_t len, const struct opt
 	struct flow_table *t;
 	struct capture *c;
 	uint64_t frames = 0, segments = 0;
-	char err[512], why[200];
+	char err[512] = "", why[200];
 
 	if (!(c = capture_open_memory(cap, len, err, sizeof(err))))
 		return 0;
@@ -346,7 +346,7 @@ static uint64_t pass_messages(const uint8_t *cap, size_t len, const struct optio
 	struct messages x = {.o = o};
 	struct rpc_sink rs = {.ctx = &x, .message = on_message, .warning = on_warning};
 	struct capture *c;
-	char err[512];
+	char err[512] = "";
 
 	memset(st, 0, sizeof(*st));
 	if (!(c = capture_open_memory(cap, len, err, sizeof(err))))
@@ -373,7 +373,7 @@ static void pass_decode(const uint8_t *cap, size_t len, const struct options *o,
 	struct decode_opts d = {.format = o->format, .read = o->read, .stats = o->stats};
 	struct decode_result res;
 	struct capture *c;
-	char err[512];
+	char err[512] = "";
 
 	if (!(c = capture_open_memory(cap, len, err, sizeof(err))))
 		return;

@@ -373,6 +373,39 @@ static bool unparsed_last_result(const struct wire_msg *r)
 	       !nfs4_op_desc(res->resarray[res->resarray_len - 1].op);
 }
 
+/*
+ * s16.2.3: results in op order, each naming its op (OP_ILLEGAL, with NFS4ERR_OP_ILLEGAL, only for
+ * an op number outside the minor version's range, s15.2), the COMPOUND stopping at its first
+ * error: every result before the last is NFS4_OK, fewer results than ops only after an error,
+ * and the COMPOUND status is the last result's. partial: a last (failed) result the wire library
+ * could not parse was dropped, so every result left is NFS4_OK.
+ */
+static void check_compound_shape(const struct COMPOUND4args *a, const struct COMPOUND4res *x,
+				 bool partial)
+{
+	uint32_t n = x->resarray_len;
+
+	if (n > a->declared_len)
+		fail("f", "%u results for %u ops", n, a->declared_len);
+	for (uint32_t i = 0; i < n && i < a->argarray_len; i++) {
+		uint32_t aop = a->argarray[i].op, rop = x->resarray[i].op;
+		bool undefined = aop < NFS4_FIRST_OP || aop > NFS41_LAST_OP;
+
+		if (rop != aop && !(rop == OP_ILLEGAL && undefined &&
+				    x->resarray[i].status == NFS4ERR_OP_ILLEGAL))
+			fail("f", "result %u is op %u (status %u) for op %u", i, rop,
+			     x->resarray[i].status, aop);
+		if ((i + 1 < n || partial) && x->resarray[i].status != NFS4_OK)
+			fail("f", "result %u failed (%u) but the COMPOUND went on", i,
+			     x->resarray[i].status);
+	}
+	if (partial)
+		return;
+	if (n && x->status != x->resarray[n - 1].status)
+		fail("f", "COMPOUND status %u, last result %u", x->status, x->resarray[n - 1].status);
+	if (n < a->declared_len && x->status == NFS4_OK)
+		fail("f", "NFS4_OK with %u results for %u ops", n, a->declared_len);
+}
 static void check_reply_form(const struct wire_msg *call, bool call_decoded, const uint8_t *rep,
 			     size_t len, struct wire_msg *r, bool *partial)
 {
@@ -404,19 +437,8 @@ static void check_reply_form(const struct wire_msg *call, bool call_decoded, con
 			fail("f", "reply re-encodes differently (%zu vs %zu bytes)", n, len);
 		free(again);
 	}
-	if (!r->is_compound || !call->is_compound || !call_decoded)
-		return;
-	if (r->res.resarray_len > call->args.declared_len)
-		fail("f", "%u results for %u ops", r->res.resarray_len, call->args.declared_len);
-	for (uint32_t i = 0; i < r->res.resarray_len && i < call->args.argarray_len; i++) {
-		uint32_t aop = call->args.argarray[i].op, rop = r->res.resarray[i].op;
-		if (rop != aop && rop != OP_ILLEGAL)
-			fail("f", "result %u is op %u for op %u", i, rop, aop);
-	}
-	if (r->res.resarray_len && !*partial &&
-	    r->res.status != r->res.resarray[r->res.resarray_len - 1].status)
-		fail("f", "COMPOUND status %u, last result %u", r->res.status,
-		     r->res.resarray[r->res.resarray_len - 1].status);
+	if (r->is_compound && call->is_compound && call_decoded)
+		check_compound_shape(&call->args, &r->res, *partial);
 }
 
 /* ---- (a) replays ---------------------------------------------------------------------------- */
@@ -740,6 +762,10 @@ static void run_message(struct sm *s, const uint8_t *msg, size_t len)
 	}
 	if (msg[0] & 8)
 		sm_reap(s);
+	if (msg[0] & 12) { /* (c) sessions reaped or left without a connection before this call */
+		take_snapshot(s);
+		update_alive();
+	}
 	sent = decode_remapped(rec, &rec_len, msg[0] & 16, &call, &st);
 	trace_msg(">", conn, &call);
 	act = sm_handle(s, conn, sent, rec_len, &rep, &rep_len);

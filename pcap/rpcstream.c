@@ -198,7 +198,7 @@ static void got_record(struct reader *r, struct flow *f, int dir, uint64_t frame
 	m.fragments = c->rm[dir].fragments;
 	r->st->records++;
 	if (!oncrpc_msg_type_peek(m.rec, m.len, &m.xid, &m.msg_type) || m.msg_type > ONCRPC_REPLY) {
-		warnf(r, frame, "stream %llu %s: a record of %zu bytes that is no RPC message",
+		warnf(r, m.frame, "stream %llu %s: a record of %zu bytes that is no RPC message",
 		      (unsigned long long)f->stream, dir_name(dir), m.len);
 		r->st->bad_records++;
 		return;

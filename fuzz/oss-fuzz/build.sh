@@ -4,7 +4,7 @@
 # extra flags, -fsanitize=fuzzer, temp dirs). Writes to $OUT, per harness of the table in
 # fuzz/CMakeLists.txt: fuzz_<t>, fuzz_<t>_seed_corpus.zip (corpus + regressions), fuzz_<t>.dict
 # and fuzz_<t>.options (max_len); shared libraries the base-runner image lacks go to $OUT/lib
-# (found through the fuzzers' RUNPATH $ORIGIN/lib). Builds only under $WORK.
+# (found through the fuzzers' RPATH $ORIGIN/lib, which also serves the copied libraries). Builds only under $WORK.
 
 # The checkout: this script's own (fuzz/oss-fuzz/ in it), or $SRC/nfs41check when copied to $SRC.
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -29,6 +29,7 @@ targets=$(awk '/^set\(fuzz_targets/ { on = 1; next } on && /^\)/ { exit } on && 
 # the engine's main() from $LIB_FUZZING_ENGINE; no -Werror under an outside toolchain.
 cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=None -DCMAKE_C_COMPILER="$CC" \
   -DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_BUILD_RPATH='$ORIGIN/lib' \
+  -DCMAKE_EXE_LINKER_FLAGS="${LDFLAGS:-} -Wl,--disable-new-dtags" \
   -DNFS41_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" -DNFS41_TESTS=OFF -DNFS41_WERROR=OFF
 cmake --build "$build" --target fuzzers -j"$(nproc)"
 

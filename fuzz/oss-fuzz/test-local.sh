@@ -30,8 +30,9 @@ tail -n 1 "$tmp/build.log"
 
 # Seeds come from the same folders build.sh zips; the table from the same CMake list.
 has_seeds() {
-	find "$src/fuzz/corpus/$1" "$src/fuzz/regressions/$1" -maxdepth 1 -type f ! -name 'README*' \
-		! -name '.*' 2>/dev/null | grep -q .
+	# -print -quit, not a pipe into grep -q: under pipefail find's SIGPIPE would read as "none"
+	[[ -n $(find "$src/fuzz/corpus/$1" "$src/fuzz/regressions/$1" -maxdepth 1 -type f \
+		! -name 'README*' ! -name '.*' -print -quit 2>/dev/null) ]]
 }
 targets=$(awk '/^set\(fuzz_targets/ { on = 1; next } on && /^\)/ { exit } on && NF >= 5 { print $1, $3, $4 }' \
 	"$src/fuzz/CMakeLists.txt")
@@ -63,12 +64,13 @@ while read -r name max_len dict; do
 		grep -E '^#[0-9]+.*DONE' "$tmp/run-$name.log" | tail -n 1 | sed 's/^/  /'
 	fi
 done <<<"$targets"
-# Libraries copied for the runner: each fuzzer finds them through its RUNPATH $ORIGIN/lib.
+# Libraries copied for the runner: each fuzzer finds them through its RPATH $ORIGIN/lib - an
+# RPATH, not a RUNPATH, because only an RPATH also serves the copied libraries' own dependencies.
 if [[ -d $OUT/lib ]]; then
 	echo "test-local: \$OUT/lib: $(ls "$OUT/lib" | paste -sd ' ')"
 	for f in "$OUT"/fuzz_*; do
 		[[ -x $f && ! -d $f ]] || continue
-		readelf -d "$f" | grep -qE 'R(UN)?PATH.*\$ORIGIN/lib' || bad "$f has no \$ORIGIN/lib RUNPATH"
+		readelf -d "$f" | grep -qE '\(RPATH\).*\$ORIGIN/lib' || bad "$f has no \$ORIGIN/lib RPATH"
 	done
 fi
 ((fail == 0)) && echo "test-local: OK"
