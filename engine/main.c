@@ -21,9 +21,11 @@
 
 #include "admin_client.h"
 #include "case_parse.h"
+#include "cli.h"
 #include "conn.h"
 #include "coverage.h"
 #include "livefuzz.h"
+#include "load_cli.h"
 #include "pcap_cli.h"
 #include "reports.h"
 #include "reqindex.h"
@@ -61,6 +63,7 @@ static const char usage_text[] =
 	"  coverage [CASES]                  requirement ids -> cases or waivers; uncovered ids\n"
 	"  ping --target HOST:PORT           send an RPC NULL call and wait for the reply\n"
 	"  fuzz --target HOST:PORT           grammar-aware fuzzing of a live server (fuzz --help)\n"
+	"  load --target HOST:PORT           pipelined load: compounds/s and latency (load --help)\n"
 	"  pcap decode FILE                  decode a capture's NFSv4.1 traffic (pcap --help)\n"
 	"  pcap replay FILE --target H:P     replay it against a server, ids remapped; diff replies\n"
 	"  pcap to-case FILE                 turn it into a case file\n"
@@ -118,32 +121,19 @@ struct cli {
 	bool seed_set, no_progress, verbose, fail_uncovered;
 };
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "nfs41check: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n(nfs41check --help for usage)\n");
-	return EXIT_USAGE;
-}
-
 static int parse_target(struct cli *c)
 {
 	char err[300];
 
 	if (conn_parse_target(c->target, c->host, sizeof(c->host), &c->port, err, sizeof(err)) != 0)
-		return usage_error("%s", err);
+		return cli_usage_error(NULL, "%s", err);
 	return 0;
 }
 
 static int add_list(const char **v, size_t *n, const char *s, const char *what)
 {
 	if (*n == MAX_LIST)
-		return usage_error("too many %s", what);
+		return cli_usage_error(NULL, "too many %s", what);
 	v[(*n)++] = s;
 	return 0;
 }
@@ -154,7 +144,7 @@ static int parse_shard(struct cli *c, const char *s)
 	char extra;
 
 	if (sscanf(s, "%u/%u%c", &i, &n, &extra) != 2 || n == 0 || i == 0 || i > n)
-		return usage_error("--shard wants I/N with 1 <= I <= N, not '%s'", s);
+		return cli_usage_error(NULL, "--shard wants I/N with 1 <= I <= N, not '%s'", s);
 	c->sel.shard_index = i;
 	c->sel.shard_count = n;
 	return 0;
@@ -176,17 +166,17 @@ static int parse_option(struct cli *c, int ch, const char *arg)
 	case 's': return parse_shard(c, arg);
 	case 'j':
 		c->jobs = (unsigned)strtoul(arg, &end, 10);
-		return *end || c->jobs == 0 || c->jobs > 64 ? usage_error("--jobs wants 1..64, not '%s'", arg) : 0;
+		return *end || c->jobs == 0 || c->jobs > 64 ? cli_usage_error(NULL, "--jobs wants 1..64, not '%s'", arg) : 0;
 	case 'b': c->baseline = arg; return 0;
 	case 'r': c->report_dir = arg; return 0;
 	case 'p': c->pcap_dir = arg; return 0;
 	case 'o':
 		c->timeout = strtod(arg, &end);
-		return *end || c->timeout <= 0 ? usage_error("--timeout wants seconds, not '%s'", arg) : 0;
+		return *end || c->timeout <= 0 ? cli_usage_error(NULL, "--timeout wants seconds, not '%s'", arg) : 0;
 	case 'S':
 		c->seed = strtoull(arg, &end, 0);
 		c->seed_set = true;
-		return *end ? usage_error("--seed wants a number, not '%s'", arg) : 0;
+		return *end ? cli_usage_error(NULL, "--seed wants a number, not '%s'", arg) : 0;
 	case 'w': return add_list(c->without, &c->nwithout, arg, "--without options");
 	case 'v': c->verbose = true; return 0;
 	case OPT_JUNIT: c->junit = arg; return 0;
@@ -298,7 +288,7 @@ static int cmd_show(struct cli *c)
 	struct stat st;
 
 	if (c->npaths != 1)
-		return usage_error("show wants one case file or id");
+		return cli_usage_error(NULL, "show wants one case file or id");
 	rc = stat(c->paths[0], &st) == 0 ? load(c, &set, false) : 1;
 	if (rc != 0) { /* an id rather than a file: look it up in the default folder */
 		struct cli all = *c;
@@ -324,7 +314,7 @@ static int cmd_show(struct cli *c)
 	}
 	cases_free(&set);
 	if (rc == 0 && !found)
-		return usage_error("no case '%s'", c->paths[0]);
+		return cli_usage_error(NULL, "no case '%s'", c->paths[0]);
 	return rc;
 }
 
@@ -533,7 +523,7 @@ static int cmd_ping(struct cli *c)
 	double t0 = conn_now();
 
 	if (!c->target || parse_target(c) != 0)
-		return usage_error("ping needs --target HOST:PORT");
+		return cli_usage_error(NULL, "ping needs --target HOST:PORT");
 	if (conn_open(&conn, 0, c->host, c->port, t0 + c->timeout, NULL, err, sizeof(err)) != 0 ||
 	    conn_send_record(&conn, buf, n, 0, err, sizeof(err)) != 0) {
 		fprintf(stderr, "nfs41check: %s\n", err);
@@ -631,10 +621,10 @@ static int open_admin(const struct cli *c, struct admin_client *a)
 	if (!c->admin && !c->admin_token)
 		return 0;
 	if (!c->admin || !c->admin_token)
-		return usage_error("--admin HOST:PORT and --admin-token FILE go together");
+		return cli_usage_error(NULL, "--admin HOST:PORT and --admin-token FILE go together");
 	if (admin_client_open(a, c->admin, c->admin_token, err, sizeof(err)) != 0) {
 		admin_client_close(a);
-		return usage_error("--admin %s: %s", c->admin, err);
+		return cli_usage_error(NULL, "--admin %s: %s", c->admin, err);
 	}
 	return 0;
 }
@@ -685,9 +675,9 @@ static int cmd_run(struct cli *c, const char *argv0)
 	int rc;
 
 	if (!c->target)
-		return usage_error("run needs --target HOST:PORT");
+		return cli_usage_error(NULL, "run needs --target HOST:PORT");
 	if (c->requirements)
-		return usage_error("--requirements is an option of coverage only");
+		return cli_usage_error(NULL, "--requirements is an option of coverage only");
 	if (coverage_data_load(c, &d) != 0)
 		return EXIT_USAGE;
 	if (open_admin(c, &admin) != 0) {
@@ -714,11 +704,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc < 2)
-		return usage_error("a command is needed");
+		return cli_usage_error(NULL, "a command is needed");
 	if (!strcmp(cmd, "pcap")) /* its own options: pcap/pcap_cli.c */
 		return pcap_cli_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "fuzz")) /* its own options: livefuzz_cli.c */
 		return livefuzz_cli_main(argc - 1, argv + 1, argv[0]);
+	if (!strcmp(cmd, "load")) /* its own options: load_cli.c */
+		return load_cli_main(argc - 1, argv + 1);
 	if (parse_cli(&c, argc, argv) != 0)
 		return EXIT_USAGE;
 	if (!strcmp(cmd, "run"))
@@ -733,5 +725,5 @@ int main(int argc, char **argv)
 		return cmd_coverage(&c);
 	if (!strcmp(cmd, "ping"))
 		return cmd_ping(&c);
-	return usage_error("unknown command '%s'", cmd);
+	return cli_usage_error(NULL, "unknown command '%s'", cmd);
 }
