@@ -125,24 +125,27 @@ uint32_t sm_restorefh(struct sm_request *rq)
 	return NFS4_OK;
 }
 
-static void supported(struct bitmap4 *b)
-{
-	static const uint32_t bits[] = {
-		FATTR4_SUPPORTED_ATTRS, FATTR4_TYPE, FATTR4_FH_EXPIRE_TYPE, FATTR4_CHANGE,
-		FATTR4_SIZE, FATTR4_LINK_SUPPORT, FATTR4_SYMLINK_SUPPORT, FATTR4_NAMED_ATTR,
-		FATTR4_FSID, FATTR4_UNIQUE_HANDLES, FATTR4_LEASE_TIME, FATTR4_RDATTR_ERROR,
-		FATTR4_FILEHANDLE, FATTR4_FILEID, FATTR4_MODE, FATTR4_NUMLINKS,
-		FATTR4_SUPPATTR_EXCLCREAT};
+/* Bit a of bitmap word w, as a constant expression. */
+#define ATTR_BIT(w, a) ((a) / 32u == (w) ? 1u << ((a) % 32u) : 0u)
+#define SUPPORTED_WORD(w)                                                                       \
+	(ATTR_BIT(w, FATTR4_SUPPORTED_ATTRS) | ATTR_BIT(w, FATTR4_TYPE) |                        \
+	 ATTR_BIT(w, FATTR4_FH_EXPIRE_TYPE) | ATTR_BIT(w, FATTR4_CHANGE) | ATTR_BIT(w, FATTR4_SIZE) | \
+	 ATTR_BIT(w, FATTR4_LINK_SUPPORT) | ATTR_BIT(w, FATTR4_SYMLINK_SUPPORT) |                 \
+	 ATTR_BIT(w, FATTR4_NAMED_ATTR) | ATTR_BIT(w, FATTR4_FSID) |                              \
+	 ATTR_BIT(w, FATTR4_UNIQUE_HANDLES) | ATTR_BIT(w, FATTR4_LEASE_TIME) |                    \
+	 ATTR_BIT(w, FATTR4_RDATTR_ERROR) | ATTR_BIT(w, FATTR4_FILEHANDLE) |                      \
+	 ATTR_BIT(w, FATTR4_FILEID) | ATTR_BIT(w, FATTR4_MODE) | ATTR_BIT(w, FATTR4_NUMLINKS) |   \
+	 ATTR_BIT(w, FATTR4_SUPPATTR_EXCLCREAT))
 
-	memset(b, 0, sizeof(*b));
-	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
-		bitmap4_set(b, bits[i]);
-}
+/* What the pseudo-root supports: s5.6 REQUIRED plus a few RECOMMENDED (built at compile time:
+ * every GETATTR needs it). */
+static const struct bitmap4 supported_attrs = {
+	.count = 3, .map = {SUPPORTED_WORD(0u), SUPPORTED_WORD(1u), SUPPORTED_WORD(2u)}};
 
 /* The node's attributes; the caller picks the requested ones. */
 static void node_attrs(const struct sm *s, uint32_t n, uint8_t *fh, struct nfs4_attrs *at)
 {
-	supported(&at->supported_attrs);
+	at->supported_attrs = supported_attrs;
 	at->type = nodes[n].type;
 	at->fh_expire_type = 0; /* FH4_PERSISTENT */
 	at->change = 1;         /* read-only: never changes */
@@ -162,7 +165,6 @@ uint32_t sm_getattr(struct sm *s, struct sm_request *rq, const struct GETATTR4ar
 		    struct GETATTR4resok *r)
 {
 	struct nfs4_attrs at = {0};
-	struct bitmap4 sup;
 	uint8_t *fh, *vals;
 	size_t need;
 
@@ -171,13 +173,11 @@ uint32_t sm_getattr(struct sm *s, struct sm_request *rq, const struct GETATTR4ar
 	if (!(fh = sm_scratch(rq, FH_LEN)))
 		return NFS4ERR_SERVERFAULT;
 	node_attrs(s, rq->fh, fh, &at);
-	supported(&sup);
 	/* Only what was asked and is supported (RFC 8881 s5.1, s18.7.3). */
-	for (uint32_t i = 0; i < a->attr_request.count && i < sup.count; i++) {
-		uint32_t word = a->attr_request.map[i] & sup.map[i];
-		for (uint32_t bit = 0; bit < 32; bit++)
-			if (word >> bit & 1u)
-				bitmap4_set(&at.has, i * 32 + bit);
+	for (uint32_t i = 0; i < a->attr_request.count && i < supported_attrs.count; i++) {
+		at.has.map[i] = a->attr_request.map[i] & supported_attrs.map[i];
+		if (at.has.map[i])
+			at.has.count = i + 1;
 	}
 	need = fattr4_pack(&at, NULL, 0, &r->obj_attributes);
 	if (!(vals = sm_scratch(rq, need)))
