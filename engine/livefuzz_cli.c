@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "conn.h"
 #include "livefuzz.h"
 #include "runner.h"
@@ -25,6 +25,7 @@
 #define EXIT_USAGE 64
 #define EXIT_INTERRUPTED 130
 #define MAX_SEED_FILES 64
+#define CMD "fuzz"
 
 static const char fuzz_usage[] =
 	"usage: nfs41check fuzz --target HOST:PORT [options]\n"
@@ -79,41 +80,6 @@ static void on_sigint(int sig)
 	fuzz_stop = 1;
 }
 
-static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "nfs41check fuzz: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n(nfs41check fuzz --help for usage)\n");
-	return EXIT_USAGE;
-}
-
-static int number(const char *opt, const char *arg, unsigned long long lo, unsigned long long hi,
-		  unsigned long long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoull(arg, &end, 0);
-	if (!*arg || *end || errno || *out < lo || *out > hi || arg[0] == '-')
-		return usage("%s wants a whole number from %llu to %llu, not '%s'", opt, lo, hi, arg);
-	return 0;
-}
-
-static int seconds(const char *opt, const char *arg, double *out)
-{
-	char *end;
-
-	*out = strtod(arg, &end);
-	if (!*arg || *end || !(*out > 0) || *out > 1e7)
-		return usage("%s wants seconds (> 0), not '%s'", opt, arg);
-	return 0;
-}
-
 enum { O_COUNT = 256, O_TIME, O_SEED, O_RT, O_CHECK, O_OUT, O_MAXF, O_SEEDS, O_SEEDS_PORT,
        O_CASES, O_NOBUILTIN, O_REPLAY, O_NOPROG, O_HELP, O_VERBOSE };
 
@@ -124,19 +90,19 @@ static int option(struct fuzz_cli *c, int ch, const char *arg)
 
 	switch (ch) {
 	case 't': c->target = arg; break;
-	case O_COUNT: rc = number("--count", arg, 1, 1000000000ull, &v); c->o.count = (unsigned long)v; break;
-	case O_TIME: rc = seconds("--time", arg, &c->o.time_limit); break;
-	case O_SEED: rc = number("--seed", arg, 0, UINT64_MAX, &v); c->o.seed = v; c->seed_set = true; break;
-	case O_RT: rc = seconds("--reply-timeout", arg, &c->o.reply_timeout); break;
-	case O_CHECK: rc = number("--check-every", arg, 1, 100000, &v); c->o.check_every = (unsigned)v; break;
+	case O_COUNT: rc = cli_number(CMD, "--count", arg, 1, 1000000000ull, &v); c->o.count = (unsigned long)v; break;
+	case O_TIME: rc = cli_seconds(CMD, "--time", arg, 1e7, &c->o.time_limit); break;
+	case O_SEED: rc = cli_number(CMD, "--seed", arg, 0, UINT64_MAX, &v); c->o.seed = v; c->seed_set = true; break;
+	case O_RT: rc = cli_seconds(CMD, "--reply-timeout", arg, 1e7, &c->o.reply_timeout); break;
+	case O_CHECK: rc = cli_number(CMD, "--check-every", arg, 1, 100000, &v); c->o.check_every = (unsigned)v; break;
 	case O_OUT: c->out = arg; break;
-	case O_MAXF: rc = number("--max-findings", arg, 1, LF_MAX_FINDINGS_CAP, &v); c->o.max_findings = (unsigned)v; break;
+	case O_MAXF: rc = cli_number(CMD, "--max-findings", arg, 1, LF_MAX_FINDINGS_CAP, &v); c->o.max_findings = (unsigned)v; break;
 	case O_SEEDS:
 		if (c->nseed_files == MAX_SEED_FILES)
-			return usage("too many --seeds (at most %d)", MAX_SEED_FILES);
+			return cli_usage_error(CMD, "too many --seeds (at most %d)", MAX_SEED_FILES);
 		c->seed_files[c->nseed_files++] = arg;
 		break;
-	case O_SEEDS_PORT: rc = number("--seeds-port", arg, 1, 65535, &v); c->seeds_port = (uint16_t)v; break;
+	case O_SEEDS_PORT: rc = cli_number(CMD, "--seeds-port", arg, 1, 65535, &v); c->seeds_port = (uint16_t)v; break;
 	case O_CASES: c->cases = arg; break;
 	case O_NOBUILTIN: c->no_builtin = true; break;
 	case O_REPLAY: c->replay = arg; break;
@@ -173,20 +139,20 @@ static int parse(struct fuzz_cli *c, int argc, char **argv)
 			return -1;
 		}
 		if (ch == ':')
-			return usage("%s needs a value", argv[optind - 1]);
+			return cli_usage_error(CMD, "%s needs a value", argv[optind - 1]);
 		if (ch == '?')
-			return usage("unknown option '%s'", argv[optind - 1]);
+			return cli_usage_error(CMD, "unknown option '%s'", argv[optind - 1]);
 		if (option(c, ch, optarg) != 0)
 			return EXIT_USAGE;
 	}
 	if (optind < argc)
-		return usage("unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
 	if (!c->target)
-		return usage("fuzz needs --target HOST:PORT");
+		return cli_usage_error(CMD, "fuzz needs --target HOST:PORT");
 	if (conn_parse_target(c->target, c->host, sizeof(c->host), &c->port, err, sizeof(err)) != 0)
-		return usage("%s", err);
+		return cli_usage_error(CMD, "%s", err);
 	if (c->no_builtin && !c->nseed_files && !c->cases && !c->replay)
-		return usage("--no-builtin leaves no seeds: add --seeds FILE or --cases DIR");
+		return cli_usage_error(CMD, "--no-builtin leaves no seeds: add --seeds FILE or --cases DIR");
 	if (!c->seed_set)
 		c->o.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	c->o.host = c->host;

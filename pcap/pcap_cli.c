@@ -2,11 +2,11 @@
 #include "pcap_cli.h"
 
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "decode.h"
 #include "extract.h"
 #include "tocase.h"
@@ -56,18 +56,6 @@ static const char usage_text[] =
 	"to stderr as `frame N: ...`; reading goes on after them.\n"
 	"Exit status: 0 read, 1 problems found with --strict, 2 the file cannot be read, 64 usage.\n";
 
-int pcap_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("nfs41check pcap: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\n(nfs41check pcap --help for usage)\n", stderr);
-	return EXIT_USAGE;
-}
-
 int pcap_parse_port(const char *s, uint16_t *port)
 {
 	char *end;
@@ -102,14 +90,14 @@ static int cmd_decode(int argc, char **argv)
 		case 'S': strict = true; break;
 		case 'p':
 			if (pcap_parse_port(optarg, &o.read.port) != 0)
-				return pcap_usage_error("--port takes a port number 1..65535, not '%s'", optarg);
+				return cli_usage_error("pcap", "--port takes a port number 1..65535, not '%s'", optarg);
 			break;
 		case 'h': fputs(usage_text, stdout); return 0;
-		default: return pcap_usage_error("bad option (see --help)");
+		default: return cli_usage_error("pcap", "bad option (see --help)");
 		}
 	}
 	if (optind != argc - 1)
-		return pcap_usage_error("decode takes one capture file");
+		return cli_usage_error("pcap", "decode takes one capture file");
 	/* One line per message: write in large blocks (before anything is written). */
 	setvbuf(stdout, NULL, _IOFBF, 1u << 16);
 	if (pcap_decode_file(argv[optind], &o, stdout, stderr, &res, err, sizeof(err)) != 0) {
@@ -137,19 +125,19 @@ static int cmd_extract(int argc, char **argv)
 		case 'r': o.replies = true; break;
 		case 'f':
 			if (strcmp(optarg, "compound") != 0 && strcmp(optarg, "raw") != 0)
-				return pcap_usage_error("--form is compound or raw, not '%s'", optarg);
+				return cli_usage_error("pcap", "--form is compound or raw, not '%s'", optarg);
 			o.form = optarg[0] == 'r' ? EXTRACT_RAW : EXTRACT_COMPOUND;
 			break;
 		case 'p':
 			if (pcap_parse_port(optarg, &o.read.port) != 0)
-				return pcap_usage_error("--port takes a port number 1..65535, not '%s'", optarg);
+				return cli_usage_error("pcap", "--port takes a port number 1..65535, not '%s'", optarg);
 			break;
 		case 'h': fputs(usage_text, stdout); return 0;
-		default: return pcap_usage_error("bad option (see --help)");
+		default: return cli_usage_error("pcap", "bad option (see --help)");
 		}
 	}
 	if (optind != argc - 1 || !o.dir)
-		return pcap_usage_error("extract takes one capture file and --corpus DIR");
+		return cli_usage_error("pcap", "extract takes one capture file and --corpus DIR");
 	if (pcap_extract_file(argv[optind], &o, &res, err, sizeof(err)) != 0) {
 		fprintf(stderr, "nfs41check pcap extract: %s\n", err);
 		return EXIT_UNREADABLE;
@@ -181,14 +169,14 @@ static int cmd_to_case(int argc, char **argv)
 		case 'o': outpath = optarg; break;
 		case 'p':
 			if (pcap_parse_port(optarg, &o.read.port) != 0)
-				return pcap_usage_error("--port takes a port number 1..65535, not '%s'", optarg);
+				return cli_usage_error("pcap", "--port takes a port number 1..65535, not '%s'", optarg);
 			break;
 		case 'h': fputs(usage_text, stdout); return 0;
-		default: return pcap_usage_error("bad option (see --help)");
+		default: return cli_usage_error("pcap", "bad option (see --help)");
 		}
 	}
 	if (optind != argc - 1)
-		return pcap_usage_error("to-case takes one capture file");
+		return cli_usage_error("pcap", "to-case takes one capture file");
 	if (outpath && !(out = fopen(outpath, "w"))) {
 		perror(outpath);
 		return EXIT_UNREADABLE;
@@ -222,6 +210,6 @@ int pcap_cli_main(int argc, char **argv)
 	if (!strcmp(sub, "replay"))
 		return pcap_replay_cmd(argc - 1, argv + 1);
 	if (!*sub)
-		return pcap_usage_error("a subcommand is needed: decode, replay, to-case, extract");
-	return pcap_usage_error("unknown subcommand '%s' (decode, replay, to-case, extract)", sub);
+		return cli_usage_error("pcap", "a subcommand is needed: decode, replay, to-case, extract");
+	return cli_usage_error("pcap", "unknown subcommand '%s' (decode, replay, to-case, extract)", sub);
 }

@@ -16,8 +16,6 @@ int pcap_cli_main(int argc, char **argv);
  * target, 64 usage. */
 int pcap_replay_cmd(int argc, char **argv);
 
-/* Shared by the subcommands: "nfs41check pcap: <message>" on stderr, returns 64. */
-int pcap_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A TCP port 1..65535; -1 otherwise. */
 int pcap_parse_port(const char *s, uint16_t *port);
 

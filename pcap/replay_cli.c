@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "baseline.h"
+#include "cli.h"
 #include "conn.h"
 #include "pcap_cli.h"
 #include "replay.h"
@@ -95,12 +96,12 @@ static int parse_option(struct replay_cli *c, int opt, const char *arg)
 	case 'm':
 	case 'u':
 		if (diff_mask_set(&c->o.mask, arg, opt == 'u') != 0)
-			return pcap_usage_error("too many --mask entries");
+			return cli_usage_error("pcap", "too many --mask entries");
 		return 0;
 	case 'w':
 		c->o.reply_timeout = strtod(arg, &end);
 		if (*end || c->o.reply_timeout <= 0 || c->o.reply_timeout > 600)
-			return pcap_usage_error("--timeout takes seconds (0 < S <= 600), not '%s'", arg);
+			return cli_usage_error("pcap", "--timeout takes seconds (0 < S <= 600), not '%s'", arg);
 		return 0;
 	case 'g':
 		if (strcmp(arg, "off") == 0) {
@@ -109,24 +110,24 @@ static int parse_option(struct replay_cli *c, int opt, const char *arg)
 		}
 		c->o.gap_min = strtod(arg, &end);
 		if (*end || !*arg || c->o.gap_min < 0)
-			return pcap_usage_error("--gaps takes seconds or 'off', not '%s'", arg);
+			return cli_usage_error("pcap", "--gaps takes seconds or 'off', not '%s'", arg);
 		return 0;
 	case 'P':
 		c->o.max_pause = strtod(arg, &end);
 		if (*end || !*arg || c->o.max_pause < 0)
-			return pcap_usage_error("--max-pause takes seconds, not '%s'", arg);
+			return cli_usage_error("pcap", "--max-pause takes seconds, not '%s'", arg);
 		return 0;
 	case 's':
 		c->o.nonce = strtoull(arg, &end, 0);
 		if (*end || !*arg)
-			return pcap_usage_error("--seed takes a number, not '%s'", arg);
+			return cli_usage_error("pcap", "--seed takes a number, not '%s'", arg);
 		return 0;
 	case 'p':
 		if (pcap_parse_port(arg, &c->o.read.port) != 0)
-			return pcap_usage_error("--port takes a port number 1..65535, not '%s'", arg);
+			return cli_usage_error("pcap", "--port takes a port number 1..65535, not '%s'", arg);
 		return 0;
 	default:
-		return pcap_usage_error("bad option (see nfs41check pcap replay --help)");
+		return cli_usage_error("pcap", "bad option (see nfs41check pcap replay --help)");
 	}
 }
 
@@ -156,11 +157,11 @@ static int parse_args(struct replay_cli *c, int argc, char **argv, const char **
 			return rc;
 	}
 	if (optind != argc - 1)
-		return pcap_usage_error("replay takes one capture file");
+		return cli_usage_error("pcap", "replay takes one capture file");
 	if (!c->target)
-		return pcap_usage_error("replay needs --target HOST:PORT");
+		return cli_usage_error("pcap", "replay needs --target HOST:PORT");
 	if (conn_parse_target(c->target, c->host, sizeof(c->host), &c->o.port, err, sizeof(err)) != 0)
-		return pcap_usage_error("%s", err);
+		return cli_usage_error("pcap", "%s", err);
 	*file = argv[optind];
 	c->o.host = c->host;
 	if (!c->o.nonce)
