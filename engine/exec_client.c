@@ -117,8 +117,9 @@ static void session_defaults(struct CREATE_SESSION4args *a)
 		.ca_maxrequestsize = 4096, .ca_maxresponsesize = 4096,
 		.ca_maxresponsesize_cached = 0, .ca_maxoperations = 2, .ca_maxrequests = 1};
 	a->csa_cb_program = NFS4_CALLBACK;
+	/* One AUTH_NONE entry (RFC 8881 s18.36.1): no array yet encodes as zeroed entries, and a
+	 * case that sets csa_sec_parms.* gets room in the arena (fields.c). */
 	a->csa_sec_parms_count = 1;
-	a->csa_sec_parms[0].cb_secflavor = ONCRPC_AUTH_NONE;
 }
 
 static int create_session_defaults(struct exec *x, const struct op_spec *spec,
@@ -159,7 +160,7 @@ int client_defaults(struct exec *x, const struct op_spec *spec, struct nfs_argop
 			       &a->u.destroy_clientid.dca_clientid);
 	case OP_BACKCHANNEL_CTL:
 		a->u.backchannel_ctl.bca_cb_program = NFS4_CALLBACK;
-		a->u.backchannel_ctl.bca_sec_parms_count = 1;
+		a->u.backchannel_ctl.bca_sec_parms_count = 1; /* AUTH_NONE: no array (nfs4_types.h) */
 		return 0;
 	case OP_PUTFH:
 		v = var(x, "fh");

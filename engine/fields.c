@@ -16,13 +16,14 @@ enum ftype {
 	FT_STRUCT,  /* nested: sub */
 	FT_OPTU32,  /* uint32_t x<1>: present flag at aux, value at off */
 	FT_OPTSTRUCT, /* T x<1>: present flag at aux, sub at off */
+	FT_FIRST,   /* T x<>: its first item, through the pointer at off; aux: the room's size */
 };
 
 struct field_desc {
 	const char *name;
 	enum ftype type;
 	size_t off;
-	size_t aux; /* FT_FIXED: size; FT_OPT*: offset of the present flag */
+	size_t aux; /* FT_FIXED: size; FT_OPT*: offset of the present flag; FT_FIRST: room */
 	const struct field_desc *sub;
 };
 
@@ -34,6 +35,9 @@ struct field_desc {
 #define OPAQUE(s, f) {#f, FT_OPAQUE, offsetof(s, f), 0, NULL}
 #define BITMAP(s, f) {#f, FT_BITMAP, offsetof(s, f), 0, NULL}
 #define STRUCT(s, f, sub) {#f, FT_STRUCT, offsetof(s, f), 0, sub}
+/* An array kept out of line (nfs4_types.h): the path names its first item; setting one gives
+ * it room for cap items, zeroed, in the arena when it has none. */
+#define FIRST(s, f, cap, sub) {#f, FT_FIRST, offsetof(s, f), sizeof(*((s *)0)->f) * (cap), sub}
 
 static const struct field_desc nfstime_fields[] = {
 	U64(struct nfstime4, seconds), U32(struct nfstime4, nseconds), END};
@@ -83,7 +87,8 @@ static const struct field_desc channel_fields[] = {
 	{"ca_rdma_ird", FT_OPTU32, offsetof(struct channel_attrs4, ca_rdma_ird),
 	 offsetof(struct channel_attrs4, ca_rdma_ird_present), NULL},
 	END};
-/* csa_sec_parms: the first entry (the engine sends one; csa_sec_parms_count may say more). */
+/* csa_sec_parms: the first entry (the engine sends one; csa_sec_parms_count may say more, up to
+ * WIRE_MAX_CB_SEC: the room holds that many, zeroed = AUTH_NONE). */
 static const struct field_desc authsys_fields[] = {
 	U32(struct oncrpc_authsys, stamp), OPAQUE(struct oncrpc_authsys, machinename),
 	U32(struct oncrpc_authsys, uid), U32(struct oncrpc_authsys, gid), END};
@@ -97,7 +102,7 @@ static const struct field_desc create_session_args[] = {
 	STRUCT(struct CREATE_SESSION4args, csa_back_chan_attrs, channel_fields),
 	U32(struct CREATE_SESSION4args, csa_cb_program),
 	U32(struct CREATE_SESSION4args, csa_sec_parms_count),
-	STRUCT(struct CREATE_SESSION4args, csa_sec_parms, cb_sec_fields), END};
+	FIRST(struct CREATE_SESSION4args, csa_sec_parms, WIRE_MAX_CB_SEC, cb_sec_fields), END};
 static const struct field_desc create_session_res[] = {
 	FIXED(struct CREATE_SESSION4resok, csr_sessionid),
 	U32(struct CREATE_SESSION4resok, csr_sequence), U32(struct CREATE_SESSION4resok, csr_flags),
@@ -176,11 +181,36 @@ static bool segment_matches(const char *field, const char *seg, size_t seglen)
 	return us && strlen(us + 1) == seglen && strncmp(us + 1, seg, seglen) == 0;
 }
 
-/* Walk path through the schema; returns the leaf and its address inside base. */
+/*
+ * Where field f of the struct at base is. FT_FIRST follows its pointer; without one it gets
+ * f->aux zeroed bytes from ar, or NULL without ar (or memory).
+ */
+static uint8_t *member(const struct field_desc *f, uint8_t *base, struct arena *ar)
+{
+	static const struct callback_sec_parms4 zeroed[WIRE_MAX_CB_SEC]; /* the largest room */
+	uint8_t *p = base + f->off, *items;
+
+	if (f->type != FT_FIRST)
+		return p;
+	memcpy(&items, p, sizeof(items)); /* the array's pointer member, whatever its type */
+	if (items || !ar || f->aux > sizeof(zeroed))
+		return items;
+	if ((items = arena_dup(ar, zeroed, f->aux)) != NULL)
+		memcpy(p, &items, sizeof(items));
+	return items;
+}
+
+/*
+ * Walk path through the schema; returns the leaf and its address inside base. A NULL base
+ * checks the path alone (addresses stay NULL). ar: room for out-of-line arrays that have none
+ * (NULL: such a path fails).
+ */
 static const struct field_desc *resolve(const struct field_desc *schema, const char *path,
-					 uint8_t *base, uint8_t **addr, uint8_t **present)
+					 uint8_t *base, struct arena *ar, uint8_t **addr,
+					 uint8_t **present)
 {
 	const struct field_desc *f = NULL;
+	bool locate = base != NULL;
 
 	*present = NULL;
 	while (schema && *path) {
@@ -189,9 +219,10 @@ static const struct field_desc *resolve(const struct field_desc *schema, const c
 			;
 		if (!f->name)
 			return NULL;
-		if (f->type == FT_OPTSTRUCT || f->type == FT_OPTU32)
+		if (locate && (f->type == FT_OPTSTRUCT || f->type == FT_OPTU32))
 			*present = base + f->aux;
-		base += f->off;
+		if (locate && !(base = member(f, base, ar)))
+			return NULL;
 		path += seglen;
 		if (*path == '.')
 			path++;
@@ -234,20 +265,18 @@ void arena_free(struct arena *a)
 
 bool fields_arg_exists(uint32_t op, const char *path)
 {
-	struct nfs_argop dummy;
 	uint8_t *addr, *present;
 
-	return resolve(op_schema(op, false), path, (uint8_t *)&dummy.u, &addr, &present) != NULL;
+	return resolve(op_schema(op, false), path, NULL, NULL, &addr, &present) != NULL;
 }
 
 bool fields_res_exists(uint32_t op, const char *path)
 {
-	struct nfs_resop dummy;
 	uint8_t *addr, *present;
 
 	if (strcmp(path, "status") == 0)
 		return true;
-	return resolve(op_schema(op, true), path, (uint8_t *)&dummy.u, &addr, &present) != NULL;
+	return resolve(op_schema(op, true), path, NULL, NULL, &addr, &present) != NULL;
 }
 
 static int want_int(const struct value *v, const char *path, char *err, size_t errlen)
@@ -296,9 +325,13 @@ int fields_set_arg(struct nfs_argop *a, const char *path, const struct value *v,
 		   char *err, size_t errlen)
 {
 	uint8_t *addr, *present;
-	const struct field_desc *f = resolve(op_schema(a->op, false), path, (uint8_t *)&a->u, &addr,
-					     &present);
+	const struct field_desc *f = resolve(op_schema(a->op, false), path, (uint8_t *)&a->u, ar,
+					     &addr, &present);
 
+	if (!f && fields_arg_exists(a->op, path)) {
+		snprintf(err, errlen, "%s %s: out of memory", nfs4_op_name(a->op), path);
+		return -1;
+	}
 	if (!f) {
 		snprintf(err, errlen, "%s has no argument '%s'", nfs4_op_name(a->op), path);
 		return -1;
@@ -336,6 +369,7 @@ int fields_set_arg(struct nfs_argop *a, const char *path, const struct value *v,
 		*(bool *)present = v->i != 0; /* `impl_id=0` removes it */
 		return 0;
 	case FT_STRUCT:
+	case FT_FIRST:
 		break;
 	}
 	snprintf(err, errlen, "%s is a structure: set one of its fields", path);
@@ -362,7 +396,7 @@ int fields_get_res(const struct nfs_resop *r, const char *path, struct value *ou
 		*out = value_int(r->status);
 		return 0;
 	}
-	f = resolve(op_schema(r->op, true), path, (uint8_t *)&r->u, &addr, &present);
+	f = resolve(op_schema(r->op, true), path, (uint8_t *)&r->u, NULL, &addr, &present);
 	if (!f) {
 		snprintf(err, errlen, "%s has no result field '%s'", nfs4_op_name(r->op), path);
 		return -1;
@@ -393,7 +427,8 @@ int fields_get_res(const struct nfs_resop *r, const char *path, struct value *ou
 		return bytes_out(out, o->data, o->len);
 	}
 	case FT_OPTSTRUCT: *out = value_int(*(const bool *)present); return 0;
-	case FT_STRUCT: break;
+	case FT_STRUCT:
+	case FT_FIRST: break;
 	}
 	snprintf(err, errlen, "%s is a structure: name one of its fields", path);
 	return -1;

@@ -241,6 +241,7 @@ static int create_session(struct lf *f, struct conn *c, uint64_t clientid, uint3
 {
 	struct nfs_argop op = {.op = OP_CREATE_SESSION};
 	struct CREATE_SESSION4args *a = &op.u.create_session;
+	struct callback_sec_parms4 sec = {.cb_secflavor = ONCRPC_AUTH_NONE};
 	struct wire_msg w;
 	struct conn_reply rep;
 	int rc;
@@ -255,7 +256,7 @@ static int create_session(struct lf *f, struct conn *c, uint64_t clientid, uint3
 		.ca_maxrequests = 1};
 	a->csa_cb_program = NFS4_CALLBACK;
 	a->csa_sec_parms_count = 1;
-	a->csa_sec_parms[0].cb_secflavor = ONCRPC_AUTH_NONE;
+	a->csa_sec_parms = &sec; /* own_call encodes it before we return */
 	rc = own_call(f, c, &op, 1, &w, &rep, err, errlen);
 	if (rc == 0 && (w.res.status != NFS4_OK || w.res.resarray_len != 1)) {
 		snprintf(err, errlen, "CREATE_SESSION: %s", nfs4_status_name(w.res.status));

@@ -293,13 +293,16 @@ size_t lf_remap(const uint8_t *rec, size_t len, uint32_t xid, const struct lf_id
 
 /* ---- FIELD ----------------------------------------------------------------- */
 
-enum fkind { FK_U32, FK_U64, FK_BOOL, FK_FIXED, FK_OPAQUE, FK_RAW, FK_COUNT };
+/* FK_SECCOUNT: a callback_sec_parms4 count; its array is decoded out of line with exactly
+ * that many entries, so a larger count first moves it to room for WIRE_MAX_CB_SEC. */
+enum fkind { FK_U32, FK_U64, FK_BOOL, FK_FIXED, FK_OPAQUE, FK_RAW, FK_COUNT, FK_SECCOUNT };
 
 struct field {
 	char name[64];
 	enum fkind kind;
 	void *p;
 	uint32_t n; /* FK_FIXED: size; FK_COUNT: the array's capacity */
+	struct callback_sec_parms4 **sec; /* FK_SECCOUNT: the array p counts */
 };
 
 #define MAX_FIELDS 192
@@ -309,19 +312,29 @@ struct fields {
 	size_t n;
 };
 
-static void add(struct fields *f, enum fkind k, void *p, uint32_t n, const char *fmt, ...)
+/* The field added, or NULL when the list is full. */
+static struct field *add(struct fields *f, enum fkind k, void *p, uint32_t n, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
-static void add(struct fields *f, enum fkind k, void *p, uint32_t n, const char *fmt, ...)
+static struct field *add(struct fields *f, enum fkind k, void *p, uint32_t n, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (f->n == MAX_FIELDS)
-		return;
+		return NULL;
 	f->v[f->n] = (struct field){.kind = k, .p = p, .n = n};
 	va_start(ap, fmt);
 	vsnprintf(f->v[f->n].name, sizeof(f->v[f->n].name), fmt, ap);
 	va_end(ap);
-	f->n++;
+	return &f->v[f->n++];
+}
+
+static void add_sec_count(struct fields *f, uint32_t *count, struct callback_sec_parms4 **sec,
+			  const char *name)
+{
+	struct field *c = add(f, FK_SECCOUNT, count, WIRE_MAX_CB_SEC, "%s", name);
+
+	if (c)
+		c->sec = sec;
 }
 
 static void add_chan(struct fields *f, const char *op, const char *which, struct channel_attrs4 *c)
@@ -345,8 +358,8 @@ static void add_create_session(struct fields *f, struct CREATE_SESSION4args *a)
 	add_chan(f, op, "csa_fore_chan_attrs", &a->csa_fore_chan_attrs);
 	add_chan(f, op, "csa_back_chan_attrs", &a->csa_back_chan_attrs);
 	add(f, FK_U32, &a->csa_cb_program, 0, "%s.csa_cb_program", op);
-	add(f, FK_COUNT, &a->csa_sec_parms_count, WIRE_MAX_CB_SEC, "%s.csa_sec_parms_count", op);
-	if (a->csa_sec_parms_count > 0)
+	add_sec_count(f, &a->csa_sec_parms_count, &a->csa_sec_parms, "CREATE_SESSION.csa_sec_parms_count");
+	if (a->csa_sec_parms_count > 0 && a->csa_sec_parms)
 		add(f, FK_U32, &a->csa_sec_parms[0].cb_secflavor, 0, "%s.csa_sec_parms[0].cb_secflavor", op);
 }
 
@@ -399,8 +412,8 @@ static void add_op(struct fields *f, struct nfs_argop *a)
 		break;
 	case OP_BACKCHANNEL_CTL:
 		add(f, FK_U32, &a->u.backchannel_ctl.bca_cb_program, 0, "BACKCHANNEL_CTL.bca_cb_program");
-		add(f, FK_COUNT, &a->u.backchannel_ctl.bca_sec_parms_count, WIRE_MAX_CB_SEC,
-		    "BACKCHANNEL_CTL.bca_sec_parms_count");
+		add_sec_count(f, &a->u.backchannel_ctl.bca_sec_parms_count,
+			      &a->u.backchannel_ctl.bca_sec_parms, "BACKCHANNEL_CTL.bca_sec_parms_count");
 		break;
 	case OP_PUTFH: add(f, FK_OPAQUE, &a->u.putfh.object, 0, "PUTFH.object"); break;
 	case OP_LOOKUP: add(f, FK_OPAQUE, &a->u.lookup.objname, 0, "LOOKUP.objname"); break;
@@ -491,7 +504,20 @@ static void mutate_fixed(struct lf_rng *r, uint8_t *p, uint32_t n)
 		p[0] ^= 1;
 }
 
-static void mutate_field(struct lf_rng *r, struct field *f, uint8_t *scratch, char *how, size_t hown)
+/* Copy a callback_sec_parms4 array into room (WIRE_MAX_CB_SEC entries, the rest AUTH_NONE),
+ * so its count may grow to the cap; the decoded entries stay where they are. */
+static void sec_to_room(struct field *f, struct callback_sec_parms4 *room)
+{
+	uint32_t n = xdr_min_u32(*(uint32_t *)f->p, WIRE_MAX_CB_SEC);
+
+	memset(room, 0, WIRE_MAX_CB_SEC * sizeof(*room));
+	if (*f->sec && n)
+		memcpy(room, *f->sec, n * sizeof(*room));
+	*f->sec = room;
+}
+
+static void mutate_field(struct lf_rng *r, struct field *f, uint8_t *scratch,
+			 struct callback_sec_parms4 *room, char *how, size_t hown)
 {
 	switch (f->kind) {
 	case FK_U32: {
@@ -500,8 +526,11 @@ static void mutate_field(struct lf_rng *r, struct field *f, uint8_t *scratch, ch
 		snprintf(how, hown, "0x%x -> 0x%x", o, *v);
 		break;
 	}
+	case FK_SECCOUNT:
 	case FK_COUNT: { /* an array count the encoder follows: stays within the array */
 		uint32_t *v = f->p, o = *v;
+		if (f->kind == FK_SECCOUNT)
+			sec_to_room(f, room);
 		*v = (o + 1 + lf_rng_below(r, f->n)) % (f->n + 1);
 		snprintf(how, hown, "%u -> %u", o, *v);
 		break;
@@ -552,6 +581,7 @@ static int mutate_fields(const uint8_t *base, size_t len, struct lf_rng *r, stru
 {
 	static struct fields f; /* large; the mutators are not re-entrant (one fuzz loop) */
 	uint8_t scratch[SCRATCH + 64];
+	struct callback_sec_parms4 room[WIRE_MAX_CB_SEC];
 	struct wire_msg w;
 	char how[80] = "";
 	int rc;
@@ -563,7 +593,7 @@ static int mutate_fields(const uint8_t *base, size_t len, struct lf_rng *r, stru
 	/* Header fields are 8 of them: pick the ops' own fields three times in four. */
 	size_t pick = f.n > 8 && !lf_rng_one_in(r, 4) ? 8 + lf_rng_below(r, (uint32_t)(f.n - 8))
 						   : lf_rng_below(r, (uint32_t)f.n);
-	mutate_field(r, &f.v[pick], scratch, how, sizeof(how));
+	mutate_field(r, &f.v[pick], scratch, room, how, sizeof(how));
 	say(m, "%s %s", f.v[pick].name, how);
 	rc = finish_encoded(m, &w);
 	wire_msg_free(&w);

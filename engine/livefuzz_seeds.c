@@ -147,7 +147,8 @@ static struct nfs_argop exchange_id(const char *owner, uint64_t verifier, uint32
 	return op;
 }
 
-static struct nfs_argop create_session(bool back)
+/* sec: the callback security entry, the caller's until the op is encoded. */
+static struct nfs_argop create_session(bool back, struct callback_sec_parms4 *sec)
 {
 	struct nfs_argop op = {.op = OP_CREATE_SESSION};
 	struct CREATE_SESSION4args *a = &op.u.create_session;
@@ -161,8 +162,9 @@ static struct nfs_argop create_session(bool back)
 		.ca_maxrequestsize = 4096, .ca_maxresponsesize = 4096, .ca_maxoperations = 2,
 		.ca_maxrequests = 1};
 	a->csa_cb_program = NFS4_CALLBACK;
+	*sec = (struct callback_sec_parms4){.cb_secflavor = back ? ONCRPC_AUTH_SYS : ONCRPC_AUTH_NONE};
 	a->csa_sec_parms_count = 1;
-	a->csa_sec_parms[0].cb_secflavor = back ? ONCRPC_AUTH_SYS : ONCRPC_AUTH_NONE;
+	a->csa_sec_parms = sec;
 	return op;
 }
 
@@ -178,6 +180,7 @@ void lf_pool_add_builtin(struct lf_pool *p, uint64_t seed)
 	static const uint8_t name_x[8] = {0, 0, 0, 1, 'x'};
 	char owner[64];
 	struct nfs_argop v[8];
+	struct callback_sec_parms4 sec; /* each op that points at it is encoded before the next */
 
 	snprintf(owner, sizeof(owner), "nfs41check-fuzz-seed-%016llx", (unsigned long long)seed);
 	add_call(p, NFSPROC4_NULL, NULL, 0, 1); /* RPC NULL */
@@ -185,9 +188,9 @@ void lf_pool_add_builtin(struct lf_pool *p, uint64_t seed)
 	add_ops(p, v, 1, 1);
 	v[0] = exchange_id(owner, seed + 1, SP4_MACH_CRED);
 	add_ops(p, v, 1, 1);
-	v[0] = create_session(false);
+	v[0] = create_session(false, &sec);
 	add_ops(p, v, 1, 1);
-	v[0] = create_session(true);
+	v[0] = create_session(true, &sec);
 	add_ops(p, v, 1, 1);
 	v[0] = sequence(0, false);
 	add_ops(p, v, 1, 1);
@@ -218,6 +221,8 @@ void lf_pool_add_builtin(struct lf_pool *p, uint64_t seed)
 	v[1] = (struct nfs_argop){.op = OP_BACKCHANNEL_CTL};
 	v[1].u.backchannel_ctl.bca_cb_program = NFS4_CALLBACK;
 	v[1].u.backchannel_ctl.bca_sec_parms_count = 1;
+	sec = (struct callback_sec_parms4){.cb_secflavor = ONCRPC_AUTH_NONE};
+	v[1].u.backchannel_ctl.bca_sec_parms = &sec;
 	add_ops(p, v, 2, 1);
 	v[0] = (struct nfs_argop){.op = OP_BIND_CONN_TO_SESSION};
 	v[0].u.bind_conn_to_session.bctsa_dir = CDFC4_FORE_OR_BOTH;

@@ -398,6 +398,7 @@ static int own_create_session(struct replayer *x, struct live_conn *lc, const st
 {
 	struct nfs_argop op = {.op = OP_CREATE_SESSION};
 	struct CREATE_SESSION4args *a = &op.u.create_session;
+	struct callback_sec_parms4 sec = {.cb_secflavor = ONCRPC_AUTH_NONE};
 	struct nfs_resop res;
 
 	a->csa_clientid = clientid, a->csa_sequence = sequence;
@@ -409,7 +410,7 @@ static int own_create_session(struct replayer *x, struct live_conn *lc, const st
 		.ca_maxresponsesize = 4096, .ca_maxoperations = 2, .ca_maxrequests = 1};
 	a->csa_cb_program = CB_PROGRAM;
 	a->csa_sec_parms_count = 1;
-	a->csa_sec_parms[0].cb_secflavor = ONCRPC_AUTH_NONE;
+	a->csa_sec_parms = &sec; /* own_call encodes it before we return */
 	if (own_call(x, lc, cap, &op, &res, why, n) != 0)
 		return -1;
 	memcpy(sessionid, res.u.create_session.csr_sessionid, NFS4_SESSIONID_SIZE);

@@ -111,17 +111,21 @@ static void channel_field(FILE *out, const char *name, const struct channel_attr
 		field(out, "  ca_rdma_ird", "(absent)");
 }
 
+/* A NULL array stands for n AUTH_NONE entries, as the encoder writes it (nfs4_types.h). */
 static void cb_sec_fields(FILE *out, const char *name, uint32_t n,
 			  const struct callback_sec_parms4 *p)
 {
+	static const struct callback_sec_parms4 none = {.cb_secflavor = ONCRPC_AUTH_NONE};
+
 	field(out, name, "%u entries", n);
 	for (uint32_t i = 0; i < n && i < WIRE_MAX_CB_SEC; i++) {
-		const struct oncrpc_authsys *s = &p[i].cbsp_sys_cred;
-		fprintf(out, INDENT "  [%u] %s", i, oncrpc_flavor_name(p[i].cb_secflavor));
-		if (p[i].cb_secflavor == ONCRPC_AUTH_SYS)
+		const struct callback_sec_parms4 *e = p ? &p[i] : &none;
+		const struct oncrpc_authsys *s = &e->cbsp_sys_cred;
+		fprintf(out, INDENT "  [%u] %s", i, oncrpc_flavor_name(e->cb_secflavor));
+		if (e->cb_secflavor == ONCRPC_AUTH_SYS)
 			fprintf(out, " uid %u gid %u, %u gids", s->uid, s->gid, s->ngids);
-		if (p[i].cb_secflavor == ONCRPC_RPCSEC_GSS)
-			fprintf(out, " service %u", p[i].cbsp_gss_handles.gcbp_service);
+		if (e->cb_secflavor == ONCRPC_RPCSEC_GSS)
+			fprintf(out, " service %u", e->cbsp_gss_handles.gcbp_service);
 		fputc('\n', out);
 	}
 }

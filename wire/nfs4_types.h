@@ -6,7 +6,15 @@
  * the input buffer, which must outlive the struct; when encoding they point
  * at the caller's memory. Arrays the XDR leaves unbounded carry a fixed
  * implementation cap (WIRE_MAX_*), and decoding fails with WIRE_ERR_LIMIT
- * beyond it. The only allocation is the op array of a COMPOUND.
+ * beyond it.
+ *
+ * Arrays of large items (csa_sec_parms, bca_sec_parms, ssp_hash_algs,
+ * ssp_encr_algs, spi_handles) are a count and a pointer, not inline, so that
+ * every op of the nfs_argop / nfs_resop unions does not pay for them. Decoded,
+ * the pointer is into memory the COMPOUND owns (its blocks list, freed with
+ * its op array by nfs4_compound_*_free / wire_msg_free): copy what must
+ * outlive the message. To encode, point at your own memory (count items,
+ * at most the cap is written); a NULL array encodes as count zeroed items.
  *
  * Ops outside the session lifecycle that real traffic carries (OPEN, WRITE,
  * READDIR, ...) are validated to their end and kept as a raw slice of their
@@ -48,9 +56,9 @@ struct state_protect_ops4 {
 struct ssv_sp_parms4 {
 	struct state_protect_ops4 ssp_ops;
 	uint32_t ssp_hash_algs_count;
-	struct wire_opaque ssp_hash_algs[WIRE_MAX_ALGS]; /* sec_oid4 */
+	struct wire_opaque *ssp_hash_algs; /* sec_oid4<WIRE_MAX_ALGS>, out of line (see top) */
 	uint32_t ssp_encr_algs_count;
-	struct wire_opaque ssp_encr_algs[WIRE_MAX_ALGS];
+	struct wire_opaque *ssp_encr_algs;
 	uint32_t ssp_window;
 	uint32_t ssp_num_gss_handles;
 };
@@ -68,7 +76,7 @@ struct ssv_prot_info4 {
 	uint32_t spi_ssv_len;
 	uint32_t spi_window;
 	uint32_t spi_handles_count;
-	struct wire_opaque spi_handles[WIRE_MAX_GSS_HANDLES];
+	struct wire_opaque *spi_handles; /* <WIRE_MAX_GSS_HANDLES>, out of line (see top) */
 };
 
 struct state_protect4_r {
@@ -143,7 +151,7 @@ struct CREATE_SESSION4args {
 	struct channel_attrs4 csa_back_chan_attrs;
 	uint32_t csa_cb_program;
 	uint32_t csa_sec_parms_count;
-	struct callback_sec_parms4 csa_sec_parms[WIRE_MAX_CB_SEC];
+	struct callback_sec_parms4 *csa_sec_parms; /* <WIRE_MAX_CB_SEC>, out of line (see top) */
 };
 
 struct CREATE_SESSION4resok {
@@ -198,7 +206,7 @@ struct RECLAIM_COMPLETE4args {
 struct BACKCHANNEL_CTL4args {
 	uint32_t bca_cb_program;
 	uint32_t bca_sec_parms_count;
-	struct callback_sec_parms4 bca_sec_parms[WIRE_MAX_CB_SEC];
+	struct callback_sec_parms4 *bca_sec_parms; /* <WIRE_MAX_CB_SEC>, out of line (see top) */
 };
 
 struct PUTFH4args {
@@ -274,6 +282,7 @@ struct COMPOUND4args {
 	uint32_t argarray_len; /* ops decoded (or to encode) */
 	uint32_t declared_len; /* the count on the wire; > argarray_len if decoding stopped */
 	struct nfs_argop *argarray;
+	struct xdr_block *blocks; /* decoded: the out-of-line arrays the ops point into */
 };
 
 struct COMPOUND4res {
@@ -282,6 +291,7 @@ struct COMPOUND4res {
 	uint32_t resarray_len;
 	uint32_t declared_len;
 	struct nfs_resop *resarray;
+	struct xdr_block *blocks; /* decoded: the out-of-line arrays the results point into */
 };
 
 /*

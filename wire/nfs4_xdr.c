@@ -131,19 +131,23 @@ static void sp_ops_encode(struct xdr_enc *e, const struct state_protect_ops4 *o)
 	bitmap4_encode(e, &o->spo_must_allow);
 }
 
-/* An array of opaque<> with an implementation cap (sec_oid4<>, gsshandle4_t<>). */
+/* An array of opaque<> with an implementation cap (sec_oid4<>, gsshandle4_t<>), out of line. */
 static bool opaque_array_decode(struct xdr_dec *d, const char *field, uint32_t cap,
-				uint32_t *count, struct wire_opaque *items)
+				uint32_t *count, struct wire_opaque **items)
 {
 	XDR_TRY(xdr_get_count(d, field, cap, 4, count));
+	*items = xdr_alloc(d, field, *count, sizeof(**items));
+	if (*count && !*items)
+		return false;
 	for (uint32_t i = 0; i < *count; i++) {
 		xdr_push(d, field, (int32_t)i);
-		XDR_TRY(xdr_get_opaque(d, NULL, NO_LIMIT, &items[i]));
+		XDR_TRY(xdr_get_opaque(d, NULL, NO_LIMIT, &(*items)[i]));
 		xdr_pop(d);
 	}
 	return true;
 }
 
+/* A NULL items array writes count empty opaques (nfs4_types.h: zeroed items). */
 static void opaque_array_encode(struct xdr_enc *e, uint32_t count, uint32_t cap,
 				const struct wire_opaque *items)
 {
@@ -151,7 +155,7 @@ static void opaque_array_encode(struct xdr_enc *e, uint32_t count, uint32_t cap,
 
 	xdr_put_u32(e, n);
 	for (uint32_t i = 0; i < n; i++)
-		xdr_put_slice(e, items[i]);
+		xdr_put_slice(e, items ? items[i] : (struct wire_opaque){0});
 }
 
 static bool sp_how_check(struct xdr_dec *d, const char *field, uint32_t how)
@@ -175,9 +179,9 @@ static bool sp4_a_decode(struct xdr_dec *d, struct state_protect4_a *sp)
 		xdr_push(d, "spa_ssv_parms", -1);
 		XDR_TRY(sp_ops_decode(d, "ssp_ops", &p->ssp_ops));
 		XDR_TRY(opaque_array_decode(d, "ssp_hash_algs", WIRE_MAX_ALGS,
-					    &p->ssp_hash_algs_count, p->ssp_hash_algs));
+					    &p->ssp_hash_algs_count, &p->ssp_hash_algs));
 		XDR_TRY(opaque_array_decode(d, "ssp_encr_algs", WIRE_MAX_ALGS,
-					    &p->ssp_encr_algs_count, p->ssp_encr_algs));
+					    &p->ssp_encr_algs_count, &p->ssp_encr_algs));
 		XDR_TRY(xdr_get_u32(d, "ssp_window", &p->ssp_window));
 		XDR_TRY(xdr_get_u32(d, "ssp_num_gss_handles", &p->ssp_num_gss_handles));
 		xdr_pop(d);
@@ -219,7 +223,7 @@ static bool sp4_r_decode(struct xdr_dec *d, struct state_protect4_r *sp)
 		XDR_TRY(xdr_get_u32(d, "spi_ssv_len", &i->spi_ssv_len));
 		XDR_TRY(xdr_get_u32(d, "spi_window", &i->spi_window));
 		XDR_TRY(opaque_array_decode(d, "spi_handles", WIRE_MAX_GSS_HANDLES,
-					    &i->spi_handles_count, i->spi_handles));
+					    &i->spi_handles_count, &i->spi_handles));
 		xdr_pop(d);
 	}
 	xdr_pop(d);
@@ -316,26 +320,33 @@ static void cb_sec_encode(struct xdr_enc *e, const struct callback_sec_parms4 *s
 	}
 }
 
+/* callback_sec_parms4<>, out of line: 152 bytes an entry, WIRE_MAX_CB_SEC of them inline would
+ * make every op of the nfs_argop union 1.3 KB. */
 static bool cb_sec_array_decode(struct xdr_dec *d, const char *field, uint32_t *count,
-				struct callback_sec_parms4 *items)
+				struct callback_sec_parms4 **items)
 {
 	XDR_TRY(xdr_get_count(d, field, WIRE_MAX_CB_SEC, 4, count));
+	*items = xdr_alloc(d, field, *count, sizeof(**items));
+	if (*count && !*items)
+		return false;
 	for (uint32_t i = 0; i < *count; i++) {
 		xdr_push(d, field, (int32_t)i);
-		XDR_TRY(cb_sec_decode(d, &items[i]));
+		XDR_TRY(cb_sec_decode(d, &(*items)[i]));
 		xdr_pop(d);
 	}
 	return true;
 }
 
+/* A NULL items array writes count AUTH_NONE entries (nfs4_types.h: zeroed items). */
 static void cb_sec_array_encode(struct xdr_enc *e, uint32_t count,
 				const struct callback_sec_parms4 *items)
 {
+	static const struct callback_sec_parms4 none = {.cb_secflavor = ONCRPC_AUTH_NONE};
 	uint32_t n = xdr_min_u32(count, WIRE_MAX_CB_SEC);
 
 	xdr_put_u32(e, n);
 	for (uint32_t i = 0; i < n; i++)
-		cb_sec_encode(e, &items[i]);
+		cb_sec_encode(e, items ? &items[i] : &none);
 }
 
 /* ---- EXCHANGE_ID (RFC 8881 s18.35) ------------------------------------ */
@@ -411,7 +422,7 @@ static bool create_session_dec_args(struct xdr_dec *d, struct nfs_argop *op)
 	XDR_TRY(channel_attrs_decode(d, "csa_fore_chan_attrs", &a->csa_fore_chan_attrs));
 	XDR_TRY(channel_attrs_decode(d, "csa_back_chan_attrs", &a->csa_back_chan_attrs));
 	XDR_TRY(xdr_get_u32(d, "csa_cb_program", &a->csa_cb_program));
-	return cb_sec_array_decode(d, "csa_sec_parms", &a->csa_sec_parms_count, a->csa_sec_parms);
+	return cb_sec_array_decode(d, "csa_sec_parms", &a->csa_sec_parms_count, &a->csa_sec_parms);
 }
 
 static void create_session_enc_args(struct xdr_enc *e, const struct nfs_argop *op)
@@ -571,7 +582,7 @@ static bool backchannel_ctl_dec_args(struct xdr_dec *d, struct nfs_argop *op)
 	struct BACKCHANNEL_CTL4args *a = &op->u.backchannel_ctl;
 
 	XDR_TRY(xdr_get_u32(d, "bca_cb_program", &a->bca_cb_program));
-	return cb_sec_array_decode(d, "bca_sec_parms", &a->bca_sec_parms_count, a->bca_sec_parms);
+	return cb_sec_array_decode(d, "bca_sec_parms", &a->bca_sec_parms_count, &a->bca_sec_parms);
 }
 
 static void backchannel_ctl_enc_args(struct xdr_enc *e, const struct nfs_argop *op)
@@ -878,30 +889,49 @@ static uint32_t effective_max_ops(uint32_t max_ops)
 	return max_ops ? max_ops : WIRE_MAX_OPS_DEFAULT;
 }
 
-/* The op array: its count was checked against the input (>= 4 bytes per op) and the limit. */
-static void *alloc_ops(struct xdr_dec *d, uint32_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
+/*
+ * The op array grows with the ops that decode, from OPS_FIRST, doubling, up to the declared
+ * count. Allocating the declared count at once let 4 bytes of input per op (all a count check
+ * can ask) cost sizeof(op) per op, though decoding usually stops at the first bad op.
+ */
+#define OPS_FIRST 8u
 
-	if (!p)
+/* Room for op number used (used == *cap: grown); NULL with the error when memory is short. */
+static void *ops_room(struct xdr_dec *d, void *ops, uint32_t used, uint32_t *cap, uint32_t declared,
+		      size_t size)
+{
+	uint32_t n;
+	void *p;
+
+	if (ops && used < *cap)
+		return ops;
+	n = ops ? (uint32_t)(2ull * *cap < declared ? 2ull * *cap : declared)
+		: xdr_min_u32(OPS_FIRST, declared);
+	if (n == 0)
+		n = 1; /* an empty COMPOUND still has an array */
+	p = ops ? realloc(ops, (size_t)n * size) : calloc(n, size);
+	if (!p) {
 		xdr_fail(d, WIRE_ERR_NOMEM, NULL, "cannot allocate %u operations", n);
+		return NULL;
+	}
+	*cap = n;
 	return p;
 }
 
-bool nfs4_compound_args_decode(struct xdr_dec *d, uint32_t max_ops, struct COMPOUND4args *a)
+/* The ops, each zeroed by nfs4_argop_decode; a->argarray_len counts the one that failed. */
+static bool argarray_decode(struct xdr_dec *d, struct COMPOUND4args *a)
 {
-	memset(a, 0, sizeof(*a));
-	xdr_push(d, "COMPOUND4args", -1);
-	XDR_TRY(xdr_get_opaque(d, "tag", NO_LIMIT, &a->tag));
-	XDR_TRY(xdr_get_u32(d, "minorversion", &a->minorversion));
-	XDR_TRY(xdr_get_count(d, "argarray", effective_max_ops(max_ops), 4, &a->declared_len));
-	xdr_pop(d);
-	a->argarray = alloc_ops(d, a->declared_len, sizeof(*a->argarray));
-	if (!a->argarray)
+	uint32_t cap = 0;
+	struct nfs_argop *ops;
+
+	if (!(a->argarray = ops_room(d, NULL, 0, &cap, a->declared_len, sizeof(*a->argarray))))
 		return false;
 	for (uint32_t i = 0; i < a->declared_len; i++) {
 		bool ok;
 
+		if (!(ops = ops_room(d, a->argarray, i, &cap, a->declared_len, sizeof(*ops))))
+			return false;
+		a->argarray = ops;
 		xdr_push(d, "argarray", (int32_t)i);
 		ok = nfs4_argop_decode(d, &a->argarray[i]);
 		a->argarray_len = i + 1;
@@ -910,6 +940,23 @@ bool nfs4_compound_args_decode(struct xdr_dec *d, uint32_t max_ops, struct COMPO
 		xdr_pop(d);
 	}
 	return true;
+}
+
+bool nfs4_compound_args_decode(struct xdr_dec *d, uint32_t max_ops, struct COMPOUND4args *a)
+{
+	struct xdr_block **outer = d->blocks;
+	bool ok;
+
+	memset(a, 0, sizeof(*a));
+	xdr_push(d, "COMPOUND4args", -1);
+	XDR_TRY(xdr_get_opaque(d, "tag", NO_LIMIT, &a->tag));
+	XDR_TRY(xdr_get_u32(d, "minorversion", &a->minorversion));
+	XDR_TRY(xdr_get_count(d, "argarray", effective_max_ops(max_ops), 4, &a->declared_len));
+	xdr_pop(d);
+	d->blocks = &a->blocks; /* the ops' out-of-line arrays belong to this COMPOUND */
+	ok = argarray_decode(d, a);
+	d->blocks = outer;
+	return ok;
 }
 
 void nfs4_compound_args_encode(struct xdr_enc *e, const struct COMPOUND4args *a)
@@ -921,21 +968,19 @@ void nfs4_compound_args_encode(struct xdr_enc *e, const struct COMPOUND4args *a)
 		nfs4_argop_encode(e, &a->argarray[i]);
 }
 
-bool nfs4_compound_res_decode(struct xdr_dec *d, uint32_t max_ops, struct COMPOUND4res *r)
+static bool resarray_decode(struct xdr_dec *d, struct COMPOUND4res *r)
 {
-	memset(r, 0, sizeof(*r));
-	xdr_push(d, "COMPOUND4res", -1);
-	XDR_TRY(xdr_get_u32(d, "status", &r->status));
-	XDR_TRY(xdr_get_opaque(d, "tag", NO_LIMIT, &r->tag));
-	/* Each result holds at least resop and status: 8 bytes. */
-	XDR_TRY(xdr_get_count(d, "resarray", effective_max_ops(max_ops), 8, &r->declared_len));
-	xdr_pop(d);
-	r->resarray = alloc_ops(d, r->declared_len, sizeof(*r->resarray));
-	if (!r->resarray)
+	uint32_t cap = 0;
+	struct nfs_resop *ops;
+
+	if (!(r->resarray = ops_room(d, NULL, 0, &cap, r->declared_len, sizeof(*r->resarray))))
 		return false;
 	for (uint32_t i = 0; i < r->declared_len; i++) {
 		bool ok;
 
+		if (!(ops = ops_room(d, r->resarray, i, &cap, r->declared_len, sizeof(*ops))))
+			return false;
+		r->resarray = ops;
 		xdr_push(d, "resarray", (int32_t)i);
 		ok = nfs4_resop_decode(d, &r->resarray[i]);
 		r->resarray_len = i + 1;
@@ -944,6 +989,24 @@ bool nfs4_compound_res_decode(struct xdr_dec *d, uint32_t max_ops, struct COMPOU
 		xdr_pop(d);
 	}
 	return true;
+}
+
+bool nfs4_compound_res_decode(struct xdr_dec *d, uint32_t max_ops, struct COMPOUND4res *r)
+{
+	struct xdr_block **outer = d->blocks;
+	bool ok;
+
+	memset(r, 0, sizeof(*r));
+	xdr_push(d, "COMPOUND4res", -1);
+	XDR_TRY(xdr_get_u32(d, "status", &r->status));
+	XDR_TRY(xdr_get_opaque(d, "tag", NO_LIMIT, &r->tag));
+	/* Each result holds at least resop and status: 8 bytes. */
+	XDR_TRY(xdr_get_count(d, "resarray", effective_max_ops(max_ops), 8, &r->declared_len));
+	xdr_pop(d);
+	d->blocks = &r->blocks;
+	ok = resarray_decode(d, r);
+	d->blocks = outer;
+	return ok;
 }
 
 void nfs4_compound_res_encode(struct xdr_enc *e, const struct COMPOUND4res *r)
@@ -960,6 +1023,7 @@ void nfs4_compound_args_free(struct COMPOUND4args *a)
 	free(a->argarray);
 	a->argarray = NULL;
 	a->argarray_len = 0;
+	xdr_blocks_free(&a->blocks);
 }
 
 void nfs4_compound_res_free(struct COMPOUND4res *r)
@@ -967,4 +1031,5 @@ void nfs4_compound_res_free(struct COMPOUND4res *r)
 	free(r->resarray);
 	r->resarray = NULL;
 	r->resarray_len = 0;
+	xdr_blocks_free(&r->blocks);
 }

@@ -40,7 +40,11 @@ struct nfs4_op_desc {
 /* The table entry for op, or NULL when this library cannot parse that op. */
 const struct nfs4_op_desc *nfs4_op_desc(uint32_t op);
 
-/* COMPOUND codec. argarray/resarray are allocated: free with *_free(). */
+/*
+ * COMPOUND codec. argarray/resarray and the out-of-line arrays their ops point into (the blocks
+ * list, see nfs4_types.h) are allocated: free both with *_free(). Built for encoding, a
+ * COMPOUND has no blocks; *_free() then frees only the op array.
+ */
 bool nfs4_compound_args_decode(struct xdr_dec *d, uint32_t max_ops, struct COMPOUND4args *a);
 bool nfs4_compound_res_decode(struct xdr_dec *d, uint32_t max_ops, struct COMPOUND4res *r);
 void nfs4_compound_args_encode(struct xdr_enc *e, const struct COMPOUND4args *a);
@@ -48,7 +52,11 @@ void nfs4_compound_res_encode(struct xdr_enc *e, const struct COMPOUND4res *r);
 void nfs4_compound_args_free(struct COMPOUND4args *a);
 void nfs4_compound_res_free(struct COMPOUND4res *r);
 
-/* One op alone (used by the COMPOUND codec, the engine and the server). */
+/*
+ * One op alone (used by the COMPOUND codec). An op's out-of-line arrays are linked into
+ * *d->blocks: set it before decoding (or the op fails with WIRE_ERR_NOMEM), free with
+ * xdr_blocks_free() once the op is no longer read.
+ */
 bool nfs4_argop_decode(struct xdr_dec *d, struct nfs_argop *a);
 bool nfs4_resop_decode(struct xdr_dec *d, struct nfs_resop *r);
 void nfs4_argop_encode(struct xdr_enc *e, const struct nfs_argop *a);

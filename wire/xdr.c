@@ -2,7 +2,9 @@
 #include "xdr.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const status_names[] = {
@@ -236,6 +238,35 @@ bool xdr_get_count(struct xdr_dec *d, const char *field, uint32_t max, uint32_t 
 	}
 	*count = n;
 	return true;
+}
+
+void *xdr_alloc(struct xdr_dec *d, const char *field, uint32_t n, size_t size)
+{
+	struct xdr_block *b;
+
+	if (n == 0 || !xdr_ok(d))
+		return NULL;
+	if (!d->blocks) {
+		xdr_fail(d, WIRE_ERR_NOMEM, field, "no owner for %u decoded items", n);
+		return NULL;
+	}
+	if (size > (SIZE_MAX - sizeof(*b)) / n ||
+	    !(b = calloc(1, sizeof(*b) + (size_t)n * size))) {
+		xdr_fail(d, WIRE_ERR_NOMEM, field, "cannot allocate %u items of %zu bytes", n, size);
+		return NULL;
+	}
+	b->next = *d->blocks;
+	*d->blocks = b;
+	return b->items;
+}
+
+void xdr_blocks_free(struct xdr_block **list)
+{
+	while (*list) {
+		struct xdr_block *b = *list;
+		*list = b->next;
+		free(b);
+	}
 }
 
 bool xdr_expect_end(struct xdr_dec *d)

@@ -5,7 +5,8 @@
  * checked against the bytes left through one macro; every variable length or
  * count is checked against a protocol limit and against the input left
  * *before* anything is allocated or sliced. Variable-length opaques are
- * returned as slices into the input, so decoding allocates nothing here.
+ * returned as slices into the input; the only memory a decoder takes is for
+ * arrays kept out of line (xdr_alloc), linked into a list its owner frees.
  *
  * Errors name the field path and the byte offset where decoding failed, e.g.
  *   argarray[1].CREATE_SESSION.csa_fore_chan_attrs.ca_rdma_ird: count 5 > 1 at offset 88
@@ -61,6 +62,16 @@ struct xdr_path_elem {
 	int32_t index; /* -1: not an array element */
 };
 
+/*
+ * One allocation of xdr_alloc(): a header and the caller's items. A decoded
+ * message owns a list of them (struct COMPOUND4args.blocks) and frees it with
+ * its op array, so its structs may point into them.
+ */
+struct xdr_block {
+	struct xdr_block *next;
+	max_align_t items[];
+};
+
 /* Decoding state. Zero it, then xdr_dec_init(). */
 struct xdr_dec {
 	const uint8_t *buf;
@@ -73,6 +84,7 @@ struct xdr_dec {
 	struct wire_error error;    /* the first error; status WIRE_OK while none */
 	unsigned warnings;          /* lenient mode: padding/trailing problems seen */
 	struct wire_error warning;  /* the first of them */
+	struct xdr_block **blocks;  /* where xdr_alloc() links its memory (NULL: it fails) */
 };
 
 void xdr_dec_init(struct xdr_dec *d, const void *buf, size_t len, unsigned flags);
@@ -101,6 +113,14 @@ bool xdr_get_count(struct xdr_dec *d, const char *field, uint32_t max, uint32_t 
 		   uint32_t *count);
 /* Skip an opaque<max> without keeping it (validating length and padding). */
 bool xdr_skip_opaque(struct xdr_dec *d, const char *field, uint32_t max);
+/*
+ * Zeroed room for n items of size bytes, linked into *d->blocks; NULL for n == 0. NULL with
+ * WIRE_ERR_NOMEM in d->error when memory is short or d->blocks is NULL. n must already be
+ * checked against the input left (xdr_get_count), which bounds what one message can take.
+ */
+void *xdr_alloc(struct xdr_dec *d, const char *field, uint32_t n, size_t size);
+/* Free a list of xdr_alloc() blocks and empty it. */
+void xdr_blocks_free(struct xdr_block **list);
 
 /* Record a failure at the current position (for semantic checks by callers). */
 bool xdr_fail(struct xdr_dec *d, enum wire_status s, const char *field, const char *fmt, ...)

@@ -67,11 +67,19 @@ expect_rc 0 max-compounds --target "127.0.0.1:$port" --slots 16 --duration 60 --
 json_check "$outdir/max.json" "r['compounds'] == 1000 and r['duration_s'] < 30"
 
 # A client destroyed under the load (nfs41refd's admin API): its calls get BADSESSION, exit 1.
-"$nfs41check" load --target "127.0.0.1:$port" --duration 4 --slots 4 >"$outdir/destroyed.out" 2>&1 &
+"$nfs41check" load --target "127.0.0.1:$port" --duration 20 --slots 4 >"$outdir/destroyed.out" 2>&1 &
 load_pid=$!
-sleep 1
-for id in $(curl -sf "http://127.0.0.1:$admin_port/api/v1/clients" | python3 -c 'import json, sys
-print(" ".join(c["clientid"] for c in json.load(sys.stdin)["clients"] if c["owner"].startswith("nfs41check-load")))'); do
+ids=
+for _ in $(seq 100); do # its client, once the load has set it up (slow under sanitizers)
+	ids=$(curl -sf "http://127.0.0.1:$admin_port/api/v1/clients" | python3 -c 'import json, sys
+print(" ".join(c["clientid"] for c in json.load(sys.stdin)["clients"]
+               if c["owner"].startswith("nfs41check-load") and c["sessions"] > 0))')
+	[[ -n $ids ]] && break
+	sleep 0.1
+done
+[[ -n $ids ]] || fail "destroyed client: the load's client never appeared"
+sleep 0.2
+for id in $ids; do
 	curl -sf -X DELETE -H "Authorization: Bearer $(cat "$tok")" "http://127.0.0.1:$admin_port/api/v1/clients/$id" >/dev/null
 done
 rc=0

@@ -346,6 +346,35 @@ static void test_fields_wrap(void)
 	arena_free(&ar);
 }
 
+/*
+ * csa_sec_parms is kept out of line (nfs4_types.h): its path names the first entry, and setting
+ * one gives an op without an array WIRE_MAX_CB_SEC zeroed entries (AUTH_NONE) in the arena, so
+ * csa_sec_parms_count may grow to the cap.
+ */
+static void test_fields_out_of_line(void)
+{
+	struct nfs_argop a = {.op = OP_CREATE_SESSION};
+	const struct CREATE_SESSION4args *cs = &a.u.create_session;
+	struct value v = value_int(ONCRPC_AUTH_SYS);
+	struct arena ar = {0};
+	char err[256];
+
+	CU_ASSERT_TRUE(fields_arg_exists(OP_CREATE_SESSION, "csa_sec_parms.cbsp_sys_cred.uid"));
+	CU_ASSERT_FALSE(fields_arg_exists(OP_CREATE_SESSION, "csa_sec_parms.nope"));
+	CU_ASSERT_EQUAL(fields_set_arg(&a, "csa_sec_parms.cb_secflavor", &v, &ar, err, sizeof(err)),
+			0);
+	v = value_int(7);
+	CU_ASSERT_EQUAL(fields_set_arg(&a, "sec_parms.sys_cred.uid", &v, &ar, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(ar.n, 1); /* one room, reused by the second field */
+	REQUIRE(cs->csa_sec_parms != NULL);
+	CU_ASSERT_EQUAL(cs->csa_sec_parms[0].cb_secflavor, ONCRPC_AUTH_SYS);
+	CU_ASSERT_EQUAL(cs->csa_sec_parms[0].cbsp_sys_cred.uid, 7);
+	CU_ASSERT_EQUAL(cs->csa_sec_parms[WIRE_MAX_CB_SEC - 1].cb_secflavor, ONCRPC_AUTH_NONE);
+	CU_ASSERT_NOT_EQUAL(fields_set_arg(&a, "csa_sec_parms", &v, &ar, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(err, "csa_sec_parms is a structure: set one of its fields");
+	arena_free(&ar);
+}
+
 static void test_lexer(void)
 {
 	struct line_tokens lt = {0};
@@ -380,6 +409,7 @@ void tests_register(void)
 	static const struct test_entry values[] = {
 		{"expressions", test_expressions},
 		{"fields wrap at 2^32", test_fields_wrap},
+		{"fields of out-of-line arrays", test_fields_out_of_line},
 		{"lexer", test_lexer},
 		{NULL, NULL}};
 

@@ -239,7 +239,9 @@ struct nfs_argop harness_create_session(uint64_t clientid, uint32_t seq, uint32_
 	cs->csa_sequence = seq;
 	cs->csa_fore_chan_attrs = (struct channel_attrs4){0, 65536, 65536, 4096, 8, slots, false, 0};
 	cs->csa_back_chan_attrs = (struct channel_attrs4){0, 4096, 4096, 0, 2, 1, false, 0};
-	cs->csa_sec_parms_count = 1; /* AUTH_NONE */
+	/* One entry and no array: encoded as AUTH_NONE (nfs4_types.h). A test that sets entries
+	 * points csa_sec_parms at its own. */
+	cs->csa_sec_parms_count = 1;
 	return a;
 }
 

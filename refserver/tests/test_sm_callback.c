@@ -61,11 +61,14 @@ static void session_with_back(struct sm *s, const char *owner, uint32_t prog,
 {
 	uint64_t cid = harness_new_client(s, 1, owner);
 	struct nfs_argop cs = harness_create_session(cid, 1, 4);
+	struct callback_sec_parms4 one;
 
 	cs.u.create_session.csa_flags = CREATE_SESSION4_FLAG_CONN_BACK_CHAN;
 	cs.u.create_session.csa_cb_program = prog;
-	if (sec)
-		cs.u.create_session.csa_sec_parms[0] = *sec;
+	if (sec) {
+		one = *sec;
+		cs.u.create_session.csa_sec_parms = &one;
+	}
 	CHECK_STATUS(harness_create(s, 1, &cs, sid, NULL), NFS4_OK);
 }
 

@@ -218,6 +218,7 @@ static void test_errors_cached(void)
 	struct sm *s = harness_sm(90);
 	uint64_t cid = harness_new_client(s, 1, "cs-errors");
 	struct nfs_argop cs = harness_create_session(cid, 1, 4);
+	struct callback_sec_parms4 gss_only = {.cb_secflavor = ONCRPC_RPCSEC_GSS};
 
 	harness_as(1001);
 	CHECK_STATUS(cs_send(s, 1, &cs).status, NFS4ERR_CLID_INUSE); /* CS-13 */
@@ -231,7 +232,7 @@ static void test_errors_cached(void)
 	cs.u.create_session.csa_fore_chan_attrs.ca_maxrequestsize = 20;
 	CHECK_STATUS(cs_send(s, 1, &cs).status, NFS4ERR_TOOSMALL); /* CS-25 */
 	cs = harness_create_session(cid, 2, 4);
-	cs.u.create_session.csa_sec_parms[0].cb_secflavor = ONCRPC_RPCSEC_GSS;
+	cs.u.create_session.csa_sec_parms = &gss_only;
 	CHECK_STATUS(cs_send(s, 1, &cs).status, NFS4ERR_NOENT); /* CS-32 */
 	cs = harness_create_session(cid, 2, 4); /* none of those consumed seqid 2 (CS-11) */
 	CHECK_STATUS(cs_send(s, 1, &cs).status, NFS4_OK); /* CS-11 */
@@ -597,8 +598,10 @@ static void test_callback_security(void)
 	uint64_t cid = harness_new_client(s, 1, "cb-sec");
 	struct nfs_argop cs = harness_create_session(cid, 1, 4);
 	struct CREATE_SESSION4args *a = &cs.u.create_session;
+	struct callback_sec_parms4 sec[2] = {{0}};
 	uint32_t seq = 1;
 
+	a->csa_sec_parms = sec;
 	a->csa_sec_parms[0].cb_secflavor = ONCRPC_RPCSEC_GSS;
 	a->csa_sec_parms[0].cbsp_gss_handles.gcbp_service = RPC_GSS_SVC_INTEGRITY;
 	CHECK_STATUS(cs_send(s, 1, &cs).status, NFS4ERR_NOENT); /* CS-32 */

@@ -216,6 +216,7 @@ static void test_state_protection(void)
 	struct nfs_argop op = harness_exchange_id("sp4", 0);
 	struct ssv_sp_parms4 *ssv = &op.u.exchange_id.eia_state_protect.spa_ssv_parms;
 	static const uint8_t oid[] = {0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01};
+	struct wire_opaque alg = {oid, sizeof(oid)}; /* sec_oid4 id-sha256, out of line */
 	struct exid e;
 
 	e = exid_send(s, 1, &op);
@@ -228,9 +229,9 @@ static void test_state_protection(void)
 	op = harness_exchange_id("sp4-ssv", 0);
 	op.u.exchange_id.eia_state_protect.spa_how = SP4_SSV;
 	ssv->ssp_hash_algs_count = 1;
-	ssv->ssp_hash_algs[0] = (struct wire_opaque){oid, sizeof(oid)};
+	ssv->ssp_hash_algs = &alg;
 	ssv->ssp_encr_algs_count = 1;
-	ssv->ssp_encr_algs[0] = (struct wire_opaque){oid, sizeof(oid)};
+	ssv->ssp_encr_algs = &alg;
 	ssv->ssp_window = 1;
 	ssv->ssp_num_gss_handles = 1;
 	e = exid_send(s, 1, &op);
@@ -248,15 +249,16 @@ static void test_ssv_invalid_parameters(void)
 {
 	struct sm *s = harness_sm(90);
 	static const uint8_t oid[] = {0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01};
+	struct wire_opaque alg = {oid, sizeof(oid)}; /* sec_oid4 id-sha256, out of line */
 
 	for (int variant = 0; variant < 3; variant++) {
 		struct nfs_argop op = harness_exchange_id("sp4-ssv-inval", 0);
 		struct ssv_sp_parms4 *ssv = &op.u.exchange_id.eia_state_protect.spa_ssv_parms;
 		op.u.exchange_id.eia_state_protect.spa_how = SP4_SSV;
 		ssv->ssp_hash_algs_count = variant == 0 ? 0 : 1;
-		ssv->ssp_hash_algs[0] = (struct wire_opaque){oid, sizeof(oid)};
+		ssv->ssp_hash_algs = &alg;
 		ssv->ssp_encr_algs_count = variant == 1 ? 0 : 1;
-		ssv->ssp_encr_algs[0] = (struct wire_opaque){oid, sizeof(oid)};
+		ssv->ssp_encr_algs = &alg;
 		ssv->ssp_window = variant == 2 ? 0 : 1;
 		CHECK(exid_send(s, 1, &op).status == NFS4ERR_INVAL,
 		      "EXID-18: variant %d (0: no hash algs, 1: no encr algs, 2: window 0) "

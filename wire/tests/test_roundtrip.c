@@ -598,6 +598,14 @@ static const uint8_t oid_sha1[] = {0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a};
 static const uint8_t oid_aes256cbc[] = {0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
 					0x65, 0x03, 0x04, 0x01, 0x2a};
 
+/*
+ * The out-of-line arrays the builders fill (nfs4_types.h: the caller's memory when encoding):
+ * one of each per op kind, enough since a COMPOUND here holds at most one op of each.
+ */
+static struct wire_opaque hash_room[WIRE_MAX_ALGS], encr_room[WIRE_MAX_ALGS];
+static struct wire_opaque handles_room[WIRE_MAX_GSS_HANDLES];
+static struct callback_sec_parms4 csa_room[WIRE_MAX_CB_SEC], bca_room[WIRE_MAX_CB_SEC];
+
 /* An array of opaques: typical entries, or 0, 1 or cap entries of varied lengths. */
 static uint32_t build_opaques(struct wire_opaque *items, uint32_t cap, enum vals k,
 			      const struct wire_opaque *typical, uint32_t ntypical)
@@ -616,8 +624,10 @@ static void build_ssv_parms(struct ssv_sp_parms4 *p, enum vals k)
 	const struct wire_opaque encr[] = {{oid_aes256cbc, sizeof(oid_aes256cbc)}};
 
 	build_sp_ops(&p->ssp_ops, k);
-	p->ssp_hash_algs_count = build_opaques(p->ssp_hash_algs, WIRE_MAX_ALGS, k, hash, 2);
-	p->ssp_encr_algs_count = build_opaques(p->ssp_encr_algs, WIRE_MAX_ALGS, k, encr, 1);
+	p->ssp_hash_algs = hash_room;
+	p->ssp_hash_algs_count = build_opaques(hash_room, WIRE_MAX_ALGS, k, hash, 2);
+	p->ssp_encr_algs = encr_room;
+	p->ssp_encr_algs_count = build_opaques(encr_room, WIRE_MAX_ALGS, k, encr, 1);
 	p->ssp_window = u32v(k, 16);
 	p->ssp_num_gss_handles = u32v(k, 2);
 }
@@ -631,7 +641,8 @@ static void build_ssv_info(struct ssv_prot_info4 *i, enum vals k)
 	i->spi_encr_alg = u32v(k, 0);
 	i->spi_ssv_len = u32v(k, 32);
 	i->spi_window = u32v(k, 16);
-	i->spi_handles_count = build_opaques(i->spi_handles, WIRE_MAX_GSS_HANDLES, k, handles, 2);
+	i->spi_handles = handles_room;
+	i->spi_handles_count = build_opaques(handles_room, WIRE_MAX_GSS_HANDLES, k, handles, 2);
 }
 
 static void build_impl_id(struct nfs_impl_id4 *id, enum vals k)
@@ -823,7 +834,8 @@ static void build_create_session_args(struct nfs_argop *op, bool rdma, enum secv
 	build_channel(&a->csa_fore_chan_attrs, rdma, k, 8);
 	build_channel(&a->csa_back_chan_attrs, !rdma, k, 1);
 	a->csa_cb_program = u32v(k, NFS4_CALLBACK);
-	a->csa_sec_parms_count = build_cb_sec(a->csa_sec_parms, s, k);
+	a->csa_sec_parms = csa_room;
+	a->csa_sec_parms_count = build_cb_sec(csa_room, s, k);
 }
 
 static void test_create_session_args(void)
@@ -873,8 +885,8 @@ static void test_backchannel_ctl(void)
 			memset(&op, 0, sizeof(op));
 			op.op = OP_BACKCHANNEL_CTL;
 			op.u.backchannel_ctl.bca_cb_program = u32v(k, 0x40000001);
-			op.u.backchannel_ctl.bca_sec_parms_count =
-				build_cb_sec(op.u.backchannel_ctl.bca_sec_parms, s, k);
+			op.u.backchannel_ctl.bca_sec_parms = bca_room;
+			op.u.backchannel_ctl.bca_sec_parms_count = build_cb_sec(bca_room, s, k);
 			snprintf(label, sizeof(label), "BACKCHANNEL_CTL4args sec %s %s",
 				 sec_names[s], val_names[k]);
 			roundtrip_ops(label, &op, 1, k);
@@ -1224,8 +1236,8 @@ static void test_compound_all_ops(void)
 	a[8] = (struct nfs_argop){.op = OP_RECLAIM_COMPLETE, .u.reclaim_complete.rca_one_fs = true};
 	a[9] = (struct nfs_argop){.op = OP_DESTROY_CLIENTID, .u.destroy_clientid.dca_clientid = 7};
 	a[10] = (struct nfs_argop){.op = OP_BACKCHANNEL_CTL};
-	a[10].u.backchannel_ctl.bca_sec_parms_count =
-		build_cb_sec(a[10].u.backchannel_ctl.bca_sec_parms, SEC_GSS, V_TYPICAL);
+	a[10].u.backchannel_ctl.bca_sec_parms = bca_room;
+	a[10].u.backchannel_ctl.bca_sec_parms_count = build_cb_sec(bca_room, SEC_GSS, V_TYPICAL);
 	a[11] = (struct nfs_argop){.op = OP_ILLEGAL};
 	roundtrip_ops("COMPOUND of every op", a, COUNT(a), V_TYPICAL);
 
@@ -1489,6 +1501,7 @@ static void test_known_exchange_id_ssv(void)
 	struct nfs_argop op = {.op = OP_EXCHANGE_ID};
 	struct EXCHANGE_ID4args *a = &op.u.exchange_id;
 	struct ssv_sp_parms4 *p = &a->eia_state_protect.spa_ssv_parms;
+	struct wire_opaque hash[1] = {{oid_sha1, sizeof(oid_sha1)}};
 
 	for (uint8_t i = 0; i < NFS4_VERIFIER_SIZE; i++)
 		a->eia_clientowner.co_verifier[i] = i + 1;
@@ -1497,7 +1510,7 @@ static void test_known_exchange_id_ssv(void)
 	a->eia_state_protect.spa_how = SP4_SSV;
 	bitmap4_set(&p->ssp_ops.spo_must_allow, OP_CLOSE);
 	p->ssp_hash_algs_count = 1;
-	p->ssp_hash_algs[0] = (struct wire_opaque){oid_sha1, sizeof(oid_sha1)};
+	p->ssp_hash_algs = hash;
 	p->ssp_window = 16;
 	p->ssp_num_gss_handles = 2;
 	a->eia_client_impl_id_present = true;
@@ -1529,7 +1542,12 @@ static void test_known_create_session(void)
 	};
 	struct nfs_argop op = {.op = OP_CREATE_SESSION};
 	struct CREATE_SESSION4args *a = &op.u.create_session;
-	struct callback_sec_parms4 *s = a->csa_sec_parms;
+	struct callback_sec_parms4 s[2] = {
+		{.cb_secflavor = ONCRPC_AUTH_SYS,
+		 .cbsp_sys_cred = {.stamp = 42, .machinename = str("vm"), .ngids = 2, .gids = {3, 17}}},
+		{.cb_secflavor = ONCRPC_RPCSEC_GSS,
+		 .cbsp_gss_handles = {RPC_GSS_SVC_INTEGRITY, str("s1"), str("")}},
+	};
 
 	a->csa_clientid = 0x0102030405060708ull;
 	a->csa_sequence = 1;
@@ -1539,12 +1557,121 @@ static void test_known_create_session(void)
 	a->csa_back_chan_attrs = (struct channel_attrs4){0, 4096, 4096, 0, 2, 1, false, 0};
 	a->csa_cb_program = NFS4_CALLBACK;
 	a->csa_sec_parms_count = 2;
-	s[0].cb_secflavor = ONCRPC_AUTH_SYS;
-	s[0].cbsp_sys_cred = (struct oncrpc_authsys){.stamp = 42, .machinename = str("vm"),
-						     .ngids = 2, .gids = {3, 17}};
-	s[1].cb_secflavor = ONCRPC_RPCSEC_GSS;
-	s[1].cbsp_gss_handles = (struct gss_cb_handles4){RPC_GSS_SVC_INTEGRITY, str("s1"), str("")};
+	a->csa_sec_parms = s;
 	check_op_bytes("CREATE_SESSION vector", &op, want, sizeof(want));
+}
+
+/* ---- out-of-line arrays and the op array (nfs4_types.h) ------------------------- */
+
+/* Encode m and decode it back (lenient); false, with a failure, when either step fails. */
+static bool encode_decode(const struct wire_msg *m, uint8_t **buf, struct wire_msg *d)
+{
+	struct wire_error err;
+	size_t len = 0;
+
+	*buf = encode_exact(m, &len);
+	if (!*buf) {
+		memset(d, 0, sizeof(*d));
+		CU_FAIL("encoding failed");
+		return false;
+	}
+	return CHECK(wire_msg_decode(*buf, len, NULL, d, &err) == WIRE_OK, "decoding failed");
+}
+
+/* Decoded, an array kept out of line lives in the COMPOUND's blocks, not in the encoder's
+ * memory; wire_msg_free frees it (ASan's leak check) and empties the list. */
+static void test_decoded_arrays_owned(void)
+{
+	struct nfs_argop ops[2];
+	struct wire_msg m, d;
+	uint8_t *buf;
+
+	build_create_session_args(&ops[0], false, SEC_MIXED, V_TYPICAL);
+	build_exchange_id_args(&ops[1], SP4_SSV, false, 4, V_TYPICAL);
+	m = call_msg(ops, 2, V_TYPICAL);
+	if (encode_decode(&m, &buf, &d) && CHECK(d.args.argarray_len == 2, "ops lost")) {
+		const struct CREATE_SESSION4args *a = &d.args.argarray[0].u.create_session;
+		const struct ssv_sp_parms4 *p =
+			&d.args.argarray[1].u.exchange_id.eia_state_protect.spa_ssv_parms;
+		CU_ASSERT_EQUAL(a->csa_sec_parms_count, WIRE_MAX_CB_SEC);
+		CHECK(a->csa_sec_parms && a->csa_sec_parms != csa_room, "csa_sec_parms not owned");
+		CHECK(p->ssp_hash_algs && p->ssp_hash_algs != hash_room, "ssp_hash_algs not owned");
+		CHECK(d.args.blocks != NULL, "no blocks list");
+	}
+	wire_msg_free(&d);
+	CU_ASSERT_PTR_NULL(d.args.blocks);
+	free(buf);
+}
+
+/* To encode, a NULL array stands for count zeroed items (AUTH_NONE, empty opaques), and no
+ * more than the cap is written, as with the inline arrays before. */
+static void test_null_arrays_encode_zeroed(void)
+{
+	struct nfs_argop ops[3] = {{.op = OP_CREATE_SESSION}, {.op = OP_BACKCHANNEL_CTL}};
+	struct wire_msg m, d;
+	uint8_t *buf;
+
+	ops[0].u.create_session.csa_sec_parms_count = 2;
+	ops[1].u.backchannel_ctl.bca_sec_parms_count = WIRE_MAX_CB_SEC + 1;
+	build_exchange_id_args(&ops[2], SP4_SSV, false, 4, V_TYPICAL);
+	ops[2].u.exchange_id.eia_state_protect.spa_ssv_parms.ssp_hash_algs = NULL;
+	ops[2].u.exchange_id.eia_state_protect.spa_ssv_parms.ssp_hash_algs_count = 1;
+	m = call_msg(ops, 3, V_TYPICAL);
+	if (encode_decode(&m, &buf, &d) && CHECK(d.args.argarray_len == 3, "ops lost")) {
+		const struct CREATE_SESSION4args *a = &d.args.argarray[0].u.create_session;
+		const struct BACKCHANNEL_CTL4args *b = &d.args.argarray[1].u.backchannel_ctl;
+		const struct ssv_sp_parms4 *p =
+			&d.args.argarray[2].u.exchange_id.eia_state_protect.spa_ssv_parms;
+		CU_ASSERT_EQUAL(a->csa_sec_parms_count, 2);
+		for (uint32_t i = 0; i < a->csa_sec_parms_count && a->csa_sec_parms; i++)
+			CU_ASSERT_EQUAL(a->csa_sec_parms[i].cb_secflavor, ONCRPC_AUTH_NONE);
+		CU_ASSERT_EQUAL(b->bca_sec_parms_count, WIRE_MAX_CB_SEC);
+		if (CHECK(p->ssp_hash_algs_count == 1 && p->ssp_hash_algs, "ssp_hash_algs lost"))
+			CU_ASSERT_EQUAL(p->ssp_hash_algs[0].len, 0);
+	}
+	wire_msg_free(&d);
+	free(buf);
+}
+
+/* The op array grows with the ops that decode: 100 ops cross several doublings; a count of
+ * 1000 with the fourth op undefined keeps four. */
+static void test_op_array_grows(void)
+{
+	struct nfs_argop *ops = calloc(1000, sizeof(*ops));
+	struct wire_msg m, d;
+	struct wire_error err;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+
+	REQUIRE(ops);
+	for (uint32_t i = 0; i < 100; i++) {
+		ops[i].op = i % 2 ? OP_GETATTR : OP_PUTROOTFH;
+		bitmap4_set(&ops[i].u.getattr.attr_request, i);
+	}
+	roundtrip_ops("COMPOUND of 100 ops", ops, 100, V_TYPICAL);
+	for (uint32_t i = 3; i < 1000; i++)
+		ops[i] = (struct nfs_argop){.op = 9999, .undecoded = true};
+	m = call_msg(ops, 1000, V_TYPICAL);
+	buf = encode_exact(&m, &len);
+	if (buf) {
+		CU_ASSERT_EQUAL(wire_msg_decode(buf, len, NULL, &d, &err), WIRE_ERR_UNSUPPORTED);
+		CU_ASSERT_EQUAL(d.args.declared_len, 1000);
+		CU_ASSERT_EQUAL(d.args.argarray_len, 4);
+		CU_ASSERT_EQUAL(d.args.argarray[3].op, 9999);
+		wire_msg_free(&d);
+	}
+	free(buf);
+	free(ops);
+}
+
+/* Every decoded op is one nfs_argop, zeroed and often allocated per op: the union stays near
+ * its largest member (EXCHANGE_ID4args), not the 1.3 KB of inline callback_sec_parms4. */
+static void test_op_unions_small(void)
+{
+	CHECK(sizeof(struct nfs_argop) <= 320, "sizeof(struct nfs_argop) %zu > 320",
+	      sizeof(struct nfs_argop));
+	CHECK(sizeof(struct nfs_resop) <= 320, "sizeof(struct nfs_resop) %zu > 320",
+	      sizeof(struct nfs_resop));
 }
 
 void tests_register(void)
@@ -1587,8 +1714,17 @@ void tests_register(void)
 		{NULL, NULL},
 	};
 
+	static const struct test_entry out_of_line[] = {
+		{"decoded arrays belong to the COMPOUND", test_decoded_arrays_owned},
+		{"NULL arrays encode zeroed items", test_null_arrays_encode_zeroed},
+		{"the op array grows with the ops decoded", test_op_array_grows},
+		{"op unions stay small", test_op_unions_small},
+		{NULL, NULL},
+	};
+
 	tests_add_suite("session ops", session);
 	tests_add_suite("pseudo-root ops", pseudofs);
 	tests_add_suite("COMPOUND", compound);
 	tests_add_suite("RPC", rpc);
+	tests_add_suite("out-of-line arrays", out_of_line);
 }

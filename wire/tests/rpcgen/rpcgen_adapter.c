@@ -35,6 +35,7 @@ struct conv {
 	struct rx_private *p;
 	char *err;
 	size_t errlen;
+	struct xdr_block **blocks; /* the COMPOUND's out-of-line arrays (nfs4_types.h) */
 };
 
 static bool fail(struct conv *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -46,6 +47,21 @@ static bool fail(struct conv *c, const char *fmt, ...)
 	vsnprintf(c->err, c->errlen, fmt, ap);
 	va_end(ap);
 	return false;
+}
+
+/*
+ * Zeroed room for n items of an array our structs keep out of line, linked into the COMPOUND's
+ * blocks as our decoder does, so wire_msg_free() frees it; NULL for n == 0 or out of memory.
+ */
+static void *items_alloc(struct conv *c, u_int n, size_t size)
+{
+	struct xdr_block *b;
+
+	if (n == 0 || !(b = calloc(1, sizeof(*b) + (size_t)n * size)))
+		return NULL;
+	b->next = *c->blocks;
+	*c->blocks = b;
+	return b->items;
 }
 
 static struct wire_opaque slice(const char *p, u_int len)
@@ -123,10 +139,14 @@ static bool sp_ops_conv(struct conv *c, const dx_state_protect_ops4 *in,
 }
 
 static bool oids_conv(struct conv *c, const char *what, const dx_sec_oid4 *in, u_int n,
-		      uint32_t *count, struct wire_opaque *out)
+		      uint32_t *count, struct wire_opaque **items)
 {
+	struct wire_opaque *out = NULL;
+
 	if (n > WIRE_MAX_ALGS)
 		return fail(c, "%s: %u entries, over our cap %u", what, n, WIRE_MAX_ALGS);
+	if (n && !(out = *items = items_alloc(c, n, sizeof(*out))))
+		return fail(c, "out of memory");
 	*count = n;
 	for (u_int i = 0; i < n; i++)
 		out[i] = SLICE(in[i], dx_sec_oid4);
@@ -134,10 +154,14 @@ static bool oids_conv(struct conv *c, const char *what, const dx_sec_oid4 *in, u
 }
 
 static bool handles_conv(struct conv *c, const dx_gsshandle4_t *in, u_int n, uint32_t *count,
-			 struct wire_opaque *out)
+			 struct wire_opaque **items)
 {
+	struct wire_opaque *out = NULL;
+
 	if (n > WIRE_MAX_GSS_HANDLES)
 		return fail(c, "spi_handles: %u entries, over our cap %u", n, WIRE_MAX_GSS_HANDLES);
+	if (n && !(out = *items = items_alloc(c, n, sizeof(*out))))
+		return fail(c, "out of memory");
 	*count = n;
 	for (u_int i = 0; i < n; i++)
 		out[i] = SLICE(in[i], dx_gsshandle4_t);
@@ -184,10 +208,14 @@ static void authsys_conv(const dx_authsys_parms *in, struct oncrpc_authsys *out)
 
 /* callback_sec_parms4<> of CREATE_SESSION and BACKCHANNEL_CTL (RFC 8881 s18.36.1). */
 static bool cb_sec_conv(struct conv *c, const dx_callback_sec_parms4 *in, u_int n,
-			uint32_t *count, struct callback_sec_parms4 *out)
+			uint32_t *count, struct callback_sec_parms4 **items)
 {
+	struct callback_sec_parms4 *out = NULL;
+
 	if (n > WIRE_MAX_CB_SEC)
 		return fail(c, "sec_parms: %u entries, over our cap %u", n, WIRE_MAX_CB_SEC);
+	if (n && !(out = *items = items_alloc(c, n, sizeof(*out))))
+		return fail(c, "out of memory");
 	*count = n;
 	for (u_int i = 0; i < n; i++) {
 		const dx_gss_cb_handles4 *g = &in[i].dx_callback_sec_parms4_u.cbsp_gss_handles;
@@ -224,10 +252,10 @@ static bool sp4_a_conv(struct conv *c, const dx_state_protect4_a *in, struct sta
 	return sp_ops_conv(c, &ssv->ssp_ops, &o->ssp_ops) &&
 	       oids_conv(c, "ssp_hash_algs", ssv->ssp_hash_algs.ssp_hash_algs_val,
 			 ssv->ssp_hash_algs.ssp_hash_algs_len, &o->ssp_hash_algs_count,
-			 o->ssp_hash_algs) &&
+			 &o->ssp_hash_algs) &&
 	       oids_conv(c, "ssp_encr_algs", ssv->ssp_encr_algs.ssp_encr_algs_val,
 			 ssv->ssp_encr_algs.ssp_encr_algs_len, &o->ssp_encr_algs_count,
-			 o->ssp_encr_algs);
+			 &o->ssp_encr_algs);
 }
 
 static bool exchange_id_args(struct conv *c, const dx_EXCHANGE_ID4args *in,
@@ -254,7 +282,7 @@ static bool create_session_args(struct conv *c, const dx_CREATE_SESSION4args *in
 	out->csa_cb_program = in->csa_cb_program;
 	return cb_sec_conv(c, in->csa_sec_parms.csa_sec_parms_val,
 			   in->csa_sec_parms.csa_sec_parms_len, &out->csa_sec_parms_count,
-			   out->csa_sec_parms);
+			   &out->csa_sec_parms);
 }
 
 static void sequence_args(const dx_SEQUENCE4args *in, struct SEQUENCE4args *out)
@@ -280,7 +308,7 @@ static bool backchannel_ctl_args(struct conv *c, const dx_BACKCHANNEL_CTL4args *
 	out->bca_cb_program = in->bca_cb_program;
 	return cb_sec_conv(c, in->bca_sec_parms.bca_sec_parms_val,
 			   in->bca_sec_parms.bca_sec_parms_len, &out->bca_sec_parms_count,
-			   out->bca_sec_parms);
+			   &out->bca_sec_parms);
 }
 
 /* One nfs_argop4: its union arm converted, or re-encoded raw. */
@@ -350,6 +378,7 @@ static bool compound_args_conv(struct conv *c, const dx_COMPOUND4args *in,
 
 	out->tag = SLICE(in->tag, dx_utf8string);
 	out->minorversion = in->minorversion;
+	c->blocks = &out->blocks;
 	out->argarray = calloc(n ? n : 1, sizeof(*out->argarray));
 	if (!out->argarray)
 		return fail(c, "out of memory");
@@ -378,7 +407,7 @@ static bool sp4_r_conv(struct conv *c, const dx_state_protect4_r *in, struct sta
 	o->spi_window = ssv->spi_window;
 	return sp_ops_conv(c, &ssv->spi_ops, &o->spi_ops) &&
 	       handles_conv(c, ssv->spi_handles.spi_handles_val, ssv->spi_handles.spi_handles_len,
-			    &o->spi_handles_count, o->spi_handles);
+			    &o->spi_handles_count, &o->spi_handles);
 }
 
 static bool exchange_id_resok(struct conv *c, const dx_EXCHANGE_ID4resok *in,
@@ -497,6 +526,7 @@ static bool compound_res_conv(struct conv *c, const dx_COMPOUND4res *in, struct 
 
 	out->status = in->status;
 	out->tag = SLICE(in->tag, dx_utf8string);
+	c->blocks = &out->blocks;
 	out->resarray = calloc(n ? n : 1, sizeof(*out->resarray));
 	if (!out->resarray)
 		return fail(c, "out of memory");

@@ -611,9 +611,10 @@ static void test_exchange_id_args(void)
 	ssv = &ops[2].u.exchange_id.eia_state_protect.spa_ssv_parms;
 	*ssv = (struct ssv_sp_parms4){.ssp_ops = {bitmap_of(1), bitmap_of(0)},
 				      .ssp_hash_algs_count = 2,
-				      .ssp_hash_algs = {str("\x06\x09\x60\x86\x48"), str("oid-2")},
+				      .ssp_hash_algs = (struct wire_opaque[]){str("\x06\x09\x60\x86\x48"),
+									      str("oid-2")},
 				      .ssp_encr_algs_count = 1,
-				      .ssp_encr_algs = {str("aes")},
+				      .ssp_encr_algs = (struct wire_opaque[]){str("aes")},
 				      .ssp_window = 16,
 				      .ssp_num_gss_handles = 2};
 	for (uint32_t i = 0; i < COUNT(ops); i++) {
@@ -663,6 +664,7 @@ static struct channel_attrs4 channel(bool rdma)
 static void test_create_session_args(void)
 {
 	struct nfs_argop ops[3];
+	struct callback_sec_parms4 sec[2][3];
 
 	for (uint32_t i = 0; i < COUNT(ops); i++) {
 		struct CREATE_SESSION4args *a = &ops[i].u.create_session;
@@ -677,9 +679,11 @@ static void test_create_session_args(void)
 	}
 	ops[0].u.create_session.csa_sec_parms_count = 0;
 	ops[1].u.create_session.csa_sec_parms_count = 3;
-	cb_sec_all(ops[1].u.create_session.csa_sec_parms, "client", 3, "srv");
+	ops[1].u.create_session.csa_sec_parms = sec[0];
+	cb_sec_all(sec[0], "client", 3, "srv");
 	ops[2].u.create_session.csa_sec_parms_count = 3;
-	cb_sec_all(ops[2].u.create_session.csa_sec_parms, "", ONCRPC_MAX_GIDS, "");
+	ops[2].u.create_session.csa_sec_parms = sec[1];
+	cb_sec_all(sec[1], "", ONCRPC_MAX_GIDS, "");
 	for (uint32_t i = 0; i < COUNT(ops); i++) {
 		static const char *const names[] = {
 			"CREATE_SESSION4args back rdma_ird, no sec parms",
@@ -704,14 +708,15 @@ static void test_other_session_args(void)
 				    {.op = OP_DESTROY_CLIENTID}, {.op = OP_RECLAIM_COMPLETE},
 				    {.op = OP_RECLAIM_COMPLETE}, {.op = OP_BACKCHANNEL_CTL},
 				    {.op = OP_BACKCHANNEL_CTL}, sequence_op(false)};
+	struct callback_sec_parms4 sec[3];
 	struct wire_msg m;
 
 	sessionid(ops[1].u.destroy_session.dsa_sessionid, 'd');
 	ops[2].u.destroy_clientid.dca_clientid = 0xfedcba9876543210ull;
 	ops[3].u.reclaim_complete.rca_one_fs = true;
-	ops[5].u.backchannel_ctl = (struct BACKCHANNEL_CTL4args){.bca_cb_program = 0x40000001,
-								  .bca_sec_parms_count = 3};
-	cb_sec_all(ops[5].u.backchannel_ctl.bca_sec_parms, "bc-host", 1, "h");
+	ops[5].u.backchannel_ctl = (struct BACKCHANNEL_CTL4args){
+		.bca_cb_program = 0x40000001, .bca_sec_parms_count = 3, .bca_sec_parms = sec};
+	cb_sec_all(sec, "bc-host", 1, "h");
 	ops[6].u.backchannel_ctl.bca_cb_program = 7;
 	for (uint32_t i = 0; i < COUNT(dirs); i++) {
 		struct BIND_CONN_TO_SESSION4args *b = &ops[8 + i].u.bind_conn_to_session;
@@ -808,7 +813,7 @@ static void test_exchange_id_res(void)
 	res[2].u.exchange_id.eir_state_protect.spr_ssv_info = (struct ssv_prot_info4){
 		.spi_ops = {bitmap_of(0), bitmap_of(1)}, .spi_hash_alg = 1, .spi_encr_alg = 2,
 		.spi_ssv_len = 32, .spi_window = 4, .spi_handles_count = 2,
-		.spi_handles = {str("gss-handle-1"), str("h2")}};
+		.spi_handles = (struct wire_opaque[]){str("gss-handle-1"), str("h2")}};
 	for (uint32_t i = 0; i < COUNT(res); i++) {
 		static const char *const names[] = {
 			"EXCHANGE_ID4resok SP4_NONE, impl_id, empty scope",
