@@ -117,11 +117,16 @@ size_t fattr4_pack(const struct nfs4_attrs *in, uint8_t *buf, size_t cap, struct
 
 	memset(out, 0, sizeof(*out));
 	xdr_enc_init(&e, buf, cap);
-	for (uint32_t bit = 0; bit < in->has.count * 32; bit++) {
-		if (!bitmap4_isset(&in->has, bit) || !attr_known(bit))
-			continue;
-		attr_encode(&e, bit, in);
-		bitmap4_set(&out->attrmask, bit);
+	/* Set bits only, lowest first (the order of fattr4's values, s3.3.11). */
+	for (uint32_t w = 0; w < in->has.count && w < WIRE_MAX_BITMAP_WORDS; w++) {
+		for (uint32_t left = in->has.map[w]; left; left &= left - 1) {
+			uint32_t bit = w * 32 + (uint32_t)__builtin_ctz(left);
+
+			if (!attr_known(bit))
+				continue;
+			attr_encode(&e, bit, in);
+			bitmap4_set(&out->attrmask, bit);
+		}
 	}
 	out->attr_vals = (struct wire_opaque){buf, xdr_enc_overflow(&e) ? 0 : (uint32_t)e.len};
 	return e.len;

@@ -33,12 +33,31 @@ char *wire_error_format(const struct wire_error *e, char *buf, size_t n)
 	return buf;
 }
 
+static void error_clear(struct wire_error *e)
+{
+	e->status = WIRE_OK;
+	e->offset = 0;
+	e->path[0] = '\0';
+	e->detail[0] = '\0';
+}
+
+/*
+ * Field by field, not memset: the struct is about 900 bytes (path stack, two error texts) and
+ * a server decodes several per call; nothing reads the path stack above depth or an error's
+ * texts beyond their terminators.
+ */
 void xdr_dec_init(struct xdr_dec *d, const void *buf, size_t len, unsigned flags)
 {
-	memset(d, 0, sizeof(*d));
 	d->buf = buf;
 	d->len = len;
+	d->pos = 0;
+	d->base = 0;
 	d->flags = flags;
+	d->depth = 0;
+	error_clear(&d->error);
+	d->warnings = 0;
+	error_clear(&d->warning);
+	d->blocks = NULL;
 }
 
 void xdr_push(struct xdr_dec *d, const char *name, int32_t index)
@@ -295,9 +314,16 @@ void xdr_put_raw(struct xdr_enc *e, const void *p, size_t n)
 
 void xdr_put_u32(struct xdr_enc *e, uint32_t v)
 {
-	uint8_t b[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+	/* The commonest call of every encoder: bytes written in place, no memcpy. */
+	if (e->len <= e->cap && e->cap - e->len >= 4) {
+		uint8_t *p = e->buf + e->len;
 
-	xdr_put_raw(e, b, 4);
+		p[0] = (uint8_t)(v >> 24);
+		p[1] = (uint8_t)(v >> 16);
+		p[2] = (uint8_t)(v >> 8);
+		p[3] = (uint8_t)v;
+	}
+	e->len += 4;
 }
 
 void xdr_put_u64(struct xdr_enc *e, uint64_t v)
