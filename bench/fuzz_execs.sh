@@ -5,14 +5,16 @@
 # the targets of issue 7 (decoder >= 500k/s, state machine >= 20k/s under libFuzzer+ASan).
 # Not a test: figures depend on the machine and its load (printed with them).
 #   bench/fuzz_execs.sh [--time S] [--libfuzzer-build DIR] [--afl-build DIR] [--no-afl]
-#                       [--prebuilt DIR] [HARNESS...]
+#                       [--prebuilt DIR] [--floor] [--json FILE] [HARNESS...]
 # Configures and builds the harnesses in those dirs (default: ci/fuzz-campaign's build/fuzz-libfuzzer
 # and build/fuzz-afl), except in a --prebuilt one. `cmake --build B --target bench-fuzz` runs it
-# with B, built, as the build of its kind.
+# with B, built, as the build of its kind. --floor also measures an empty harness under the same
+# engine and sanitizers (the engine's own cost: each harness's peer). --json FILE writes the
+# figures as one JSON object too (ci/bench reads it).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 secs=20 lf_build=$root/build/fuzz-libfuzzer afl_build=$root/build/fuzz-afl use_afl=1 harnesses=()
-prebuilt=''
+prebuilt='' floor=0 json=''
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--time) secs=$2 && shift ;;
@@ -20,7 +22,9 @@ while [[ $# -gt 0 ]]; do
 	--afl-build) afl_build=$2 && shift ;;
 	--no-afl) use_afl=0 ;;
 	--prebuilt) prebuilt=$(realpath "$2") && shift ;;
-	-h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' && exit 0 ;;
+	--floor) floor=1 ;;
+	--json) json=$2 && shift ;;
+	-h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' && exit 0 ;;
 	-*) echo "fuzz_execs.sh: unknown option $1" >&2 && exit 2 ;;
 	*) harnesses+=("$1") ;;
 	esac
@@ -78,6 +82,36 @@ afl_rate() {
 	awk -F' *: *' '$1 == "execs_per_sec" { printf "%d\n", $2 }' "$tmp/afl-out-$name/default/fuzzer_stats" 2>/dev/null
 }
 
+# The floor: an empty harness built with the libFuzzer build's compiler and sanitizers, run like
+# the others (no corpus, max_len 4096). What libFuzzer+ASan+UBSan cost per exec with no code under
+# test; a harness's exec/s over this is its share of the engine's ceiling.
+floor_rate() {
+	local cc src=$tmp/floor.c bin=$tmp/fuzz_floor
+	cc=$(awk -F= '/^CMAKE_C_COMPILER:/ { print $2 }' "$lf_build/CMakeCache.txt" 2>/dev/null)
+	printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+		'int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);' \
+		'int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)' \
+		'{ (void)data; (void)size; return 0; }' >"$src"
+	"${cc:-clang}" -O2 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-o "$bin" "$src" >"$tmp/floor-build.log" 2>&1 || { cat "$tmp/floor-build.log" >&2 && return 0; }
+	mkdir -p "$tmp/lf-floor"
+	"$bin" -max_total_time="$secs" -seed=1 -max_len=4096 -reload=0 -rss_limit_mb=2048 \
+		-print_final_stats=1 -artifact_prefix="$tmp/lf-floor/" "$tmp/lf-floor" 2>&1 |
+		awk '/^stat::average_exec_per_sec:/ { print $2 }'
+}
+
+# json_line NAME STATE LF AFL GOAL: one harness's JSON object (numbers or null).
+json_line() {
+	local n
+	printf '    {"name": "%s", "state": "%s"' "$1" "$2"
+	for n in "libfuzzer_exec_per_s:$3" "afl_exec_per_s:$4" "target_libfuzzer_exec_per_s:$5"; do
+		local v=${n#*:}
+		[[ $v =~ ^[0-9]+$ ]] || v=null
+		printf ', "%s": %s' "${n%%:*}" "$v"
+	done
+	printf '}'
+}
+
 target_of() {
 	case $1 in
 	compound) echo 500000 ;;
@@ -86,10 +120,12 @@ target_of() {
 	esac
 }
 
-echo "fuzz harness exec/s: ${secs}s each, one process, seed 1; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "fuzz harness exec/s: ${secs}s each, one process, seed 1; $(nproc) cores, load $load_before"
 echo
 echo "| harness | state | libFuzzer+ASan+UBSan exec/s | AFL++ persistent exec/s | target (libFuzzer+ASan) |"
 echo "| --- | --- | ---: | ---: | --- |"
+rows=()
 for name in "${harnesses[@]}"; do
 	read -r _ max_len dict < <(awk -v h="$name" '$1 == h' <<<"$table")
 	state=harness
@@ -102,6 +138,28 @@ for name in "${harnesses[@]}"; do
 		verdict=">= $goal: $([[ ${lf:-0} -ge $goal ]] && echo met || echo missed)"
 	fi
 	echo "| $name | $state | ${lf:-failed} | ${afl:-failed} | $verdict |"
+	rows+=("$(json_line "$name" "$state" "${lf:-}" "$afl" "$goal")")
 done
+floor_lf=''
+if ((floor)); then
+	floor_lf=$(floor_rate)
+	echo "| (empty harness: the engine's floor) | floor | ${floor_lf:-failed} | n/a | - |"
+fi
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 echo
-echo "(load after: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "(load after: $load_after)"
+if [[ -n $json ]]; then
+	{
+		printf '{"seconds_each": %s, "seed": 1, "cores": %s, "afl": %s,\n' "$secs" "$(nproc)" \
+			"$( ((use_afl)) && echo true || echo false)"
+		printf ' "load_before": "%s", "load_after": "%s",\n' "$load_before" "$load_after"
+		printf ' "floor_libfuzzer_exec_per_s": %s,\n' "$([[ $floor_lf =~ ^[0-9]+$ ]] && echo "$floor_lf" || echo null)"
+		printf ' "harnesses": [\n'
+		local_sep=''
+		for r in "${rows[@]}"; do
+			printf '%s%s' "$local_sep" "$r"
+			local_sep=$',\n'
+		done
+		printf '\n ]}\n'
+	} >"$json"
+fi

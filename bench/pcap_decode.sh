@@ -1,18 +1,38 @@
 #!/usr/bin/env bash
-# pcap_decode.sh NFS41CHECK NFS41REFD [RUNS]: decode rate of `nfs41check pcap decode` against
-# tshark on the same large capture, as RPC messages per second and a ratio. The capture is the
-# whole case catalogue recorded against nfs41refd (`run --record-pcap`), merged into one file
-# (mergecap) and repeated RUNS times (default 20, at most 127) so the run lasts long enough to
-# time. Each repetition is moved to other IPv4 addresses (copy k: a.b.c.d becomes
-# (a-k).b.(c+k).d, which keeps every IP and TCP checksum valid): the recorded connections have
-# deterministic ports and initial sequence numbers, so plain copies would repeat the same
-# connections and tshark would take every copy after the first as retransmissions and not
-# dissect it. Both tools print one line per RPC message; the best of three runs counts. A
-# benchmark, not a test: use a Release build.
+# pcap_decode.sh [--json FILE] [--best-of N] NFS41CHECK NFS41REFD [RUNS]: decode rate of
+# `nfs41check pcap decode` against tshark on the same large capture, as RPC messages per second
+# and a ratio. The capture is the whole case catalogue recorded against nfs41refd (`run
+# --record-pcap`), merged into one file (mergecap) and repeated RUNS times (default 20, at most
+# 127) so the run lasts long enough to time. Each repetition is moved to other IPv4 addresses
+# (copy k: a.b.c.d becomes (a-k).b.(c+k).d, which keeps every IP and TCP checksum valid): the
+# recorded connections have deterministic ports and initial sequence numbers, so plain copies
+# would repeat the same connections and tshark would take every copy after the first as
+# retransmissions and not dissect it. Both tools print one line per RPC message; the best of N
+# runs counts (default 3). --json FILE also writes the figures as one JSON object (ci/bench
+# reads it). A benchmark, not a test: use a Release build.
 set -euo pipefail
-nfs41check=$1 refd=$2 runs=${3:-20}
+json='' best_of=3 args=()
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--json) json=${2:?--json needs a file} && shift ;;
+	--best-of) best_of=${2:?--best-of needs a count} && shift ;;
+	-h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' && exit 0 ;;
+	-*) echo "pcap_decode.sh: unknown option $1" >&2 && exit 64 ;;
+	*) args+=("$1") ;;
+	esac
+	shift
+done
+if [[ ${#args[@]} -lt 2 || ${#args[@]} -gt 3 ]]; then
+	echo "usage: pcap_decode.sh [--json FILE] [--best-of N] NFS41CHECK NFS41REFD [RUNS]" >&2
+	exit 64
+fi
+nfs41check=${args[0]} refd=${args[1]} runs=${args[2]:-20}
 if [[ ! $runs =~ ^[0-9]+$ ]] || ((runs < 1 || runs > 127)); then
 	echo "pcap_decode.sh: RUNS is 1..127 (copy k moves addresses by k), not '$runs'" >&2
+	exit 64
+fi
+if [[ ! $best_of =~ ^[0-9]+$ ]] || ((best_of < 1 || best_of > 20)); then
+	echo "pcap_decode.sh: --best-of is 1..20, not '$best_of'" >&2
 	exit 64
 fi
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +45,7 @@ pid=$!
 for _ in $(seq 100); do grep -q '^port=' "$tmp/refd.out" && break; sleep 0.05; done
 port=$(sed -n 's/^port=//p' "$tmp/refd.out")
 [[ -n $port ]] || { echo "nfs41refd did not start:" >&2; cat "$tmp/refd.log" >&2; exit 1; }
-"$nfs41check" run --target "127.0.0.1:$port" --jobs 4 --no-progress --without hooks \
+"$nfs41check" run --target "127.0.0.1:$port" --jobs 8 --no-progress --without hooks \
 	--record-pcap "$tmp/pcap" "$root/cases" >/dev/null 2>&1 || true
 kill "$pid"
 pid=
@@ -58,10 +78,11 @@ perl -e '
 	close($o) or die "$out: $!\n";
 ' "$tmp/one.pcap" "$tmp/big.pcap" "$runs"
 size=$(du -h "$tmp/big.pcap" | cut -f1)
+bytes=$(stat -c %s "$tmp/big.pcap")
 
-best() { # best wall time of three runs of "$@" (stdout to /dev/null), in seconds
-	local b=
-	for _ in 1 2 3; do
+best() { # best wall time of best_of runs of "$@" (stdout to /dev/null), in seconds
+	local b='' i
+	for ((i = 0; i < best_of; i++)); do
 		local s e
 		s=$(date +%s.%N)
 		"$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
@@ -84,3 +105,14 @@ awk -v m="$msgs" -v tm="$tmsgs" -v o="$ours" -v t="$theirs" -v size="$size" 'BEG
 	printf "tshark -Y rpc -T fields: %.2f s, %.0f messages/s\n", t, tm / t
 	printf "ratio: %.1fx\n", (m / o) / (tm / t)
 }'
+[[ -z $json ]] && exit 0
+tversion=$(tshark --version 2>/dev/null | sed -n '1{s/[^[:alnum:] ._()+-]//g;p;q}' || true)
+awk -v m="$msgs" -v tm="$tmsgs" -v o="$ours" -v t="$theirs" -v runs="$runs" -v bytes="$bytes" \
+	-v best="$best_of" -v tv="$tversion" 'BEGIN {
+	printf "{\"capture\": {\"description\": \"the case catalogue recorded against nfs41refd, repeated\", "
+	printf "\"copies\": %d, \"bytes\": %d, \"rpc_messages\": %d, \"tshark_rpc_messages\": %d},\n", runs, bytes, m, tm
+	printf " \"best_of\": %d,\n", best
+	printf " \"nfs41check\": {\"seconds\": %.4f, \"messages_per_s\": %.0f},\n", o, m / o
+	printf " \"tshark\": {\"seconds\": %.4f, \"messages_per_s\": %.0f, \"version\": \"%s\"},\n", t, tm / t, tv
+	printf " \"ratio\": %.3f}\n", (m / o) / (tm / t)
+}' >"$json"
