@@ -130,12 +130,16 @@ def case_median_ms(report):
 
 
 def cpu_seconds(path):
-    """user + system seconds from a `times` line such as "0m1.250s 0m0.310s", or None."""
+    """The children's user + system seconds from bash's `times` output (its second line, such
+    as "0m1.250s 0m0.310s"), or None."""
     try:
         with open(path) as f:
-            parts = f.read().split()
+            lines = f.read().splitlines()
     except OSError:
         return None
+    if len(lines) < 2:
+        return None
+    parts = lines[1].split()
     total = 0.0
     for p in parts[:2]:
         m = re.fullmatch(r"(\d+)m([\d.]+)s", p)
