@@ -103,17 +103,36 @@ void sm_stats(const struct sm *s, struct sm_stats *out)
 
 void sm_set_log(struct sm *s, const struct sm_log *log) { s->log = *log; }
 
-void sm_logf(struct sm *s, const char *fmt, ...)
+static void log_to(void (*sink)(void *, const char *), void *ctx, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+static void log_to(void (*sink)(void *, const char *), void *ctx, const char *fmt, va_list ap)
 {
 	char line[256];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	sink(ctx, line);
+}
+
+void sm_logf(struct sm *s, const char *fmt, ...)
+{
 	va_list ap;
 
 	if (!s->log.line)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	log_to(s->log.line, s->log.ctx, fmt, ap);
 	va_end(ap);
-	s->log.line(s->log.ctx, line);
+}
+
+void sm_detailf(struct sm *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!s->log.detail)
+		return;
+	va_start(ap, fmt);
+	log_to(s->log.detail, s->log.ctx, fmt, ap);
+	va_end(ap);
 }
 
 /* ---- replies ------------------------------------------------------------------------------ */

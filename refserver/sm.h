@@ -60,7 +60,10 @@ enum sm_action {
 
 /* Decision log (session created/destroyed, replay served, false retry, misordered, reaped). */
 struct sm_log {
-	void (*line)(void *ctx, const char *msg); /* one line, no newline */
+	void (*line)(void *ctx, const char *msg); /* one line, no newline: lifecycle decisions */
+	/* Per-request decisions (a replay served, a false retry, a misordered seqid): as many as
+	 * the calls under load, so a separate, quieter sink; NULL drops them. */
+	void (*detail)(void *ctx, const char *msg);
 	void *ctx;
 };
 

@@ -164,6 +164,8 @@ struct sm {
 
 /* One decision-log line (nothing when no log is set). */
 void sm_logf(struct sm *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A per-request decision (sm_log.detail; formatted only when someone listens). */
+void sm_detailf(struct sm *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 uint64_t sm_now(const struct sm *s);
 

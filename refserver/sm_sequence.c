@@ -77,16 +77,16 @@ static uint32_t not_new(struct sm *s, struct sm_request *rq, const struct sm_ses
 	case SEQ_BAD_HIGH_SLOT: return NFS4ERR_BAD_HIGH_SLOT; /* SES-19 */
 	case SEQ_MISORDERED:
 		s->stats.misordered++;
-		sm_logf(s, "misordered: slot %u seqid %u", a->sa_slotid, a->sa_sequenceid);
+		sm_detailf(s, "misordered: slot %u seqid %u", a->sa_slotid, a->sa_sequenceid);
 		return NFS4ERR_SEQ_MISORDERED; /* SES-14, SES-15 */
 	case SEQ_FALSE_RETRY:
 		s->stats.false_retries++;
-		sm_logf(s, "false retry: slot %u seqid %u", a->sa_slotid, a->sa_sequenceid);
+		sm_detailf(s, "false retry: slot %u seqid %u", a->sa_slotid, a->sa_sequenceid);
 		return NFS4ERR_SEQ_FALSE_RETRY; /* SES-31, SES-32 */
 	case SEQ_REPLAY:
 		renew_lease(s, x->client);
 		s->stats.replays_served++;
-		sm_logf(s, "replay served: slot %u seqid %u", a->sa_slotid, a->sa_sequenceid);
+		sm_detailf(s, "replay served: slot %u seqid %u", a->sa_slotid, a->sa_sequenceid);
 		replay(s, rq, x, cached, cached_len); /* SES-25 */
 		return NFS4_OK;
 	case SEQ_RETRY_UNCACHED:
