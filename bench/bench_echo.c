@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "transport.h"
+#include "xdr.h"
 
 #define MIN_REPLY 24u /* xid, REPLY, MSG_ACCEPTED, AUTH_NONE verifier, SUCCESS */
 
@@ -33,14 +34,6 @@ struct echo {
 	size_t reply_bytes;
 };
 
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 /* A reply as a server's would be built: a fresh buffer the transport then owns. */
 static enum transport_action on_record(void *ctx, uint64_t conn, const uint8_t *rec, size_t len,
 				       uint8_t **reply, size_t *reply_len)
@@ -55,7 +48,7 @@ static enum transport_action on_record(void *ctx, uint64_t conn, const uint8_t *
 	if (!r)
 		return TRANSPORT_CLOSE;
 	memcpy(r, rec, 4);  /* xid */
-	put_be32(r + 4, 1); /* REPLY; MSG_ACCEPTED, AUTH_NONE, empty verifier, SUCCESS are zeros */
+	xdr_store_be32(r + 4, 1); /* REPLY; MSG_ACCEPTED, AUTH_NONE, empty verifier, SUCCESS are zeros */
 	*reply = r;
 	*reply_len = e->reply_bytes;
 	return TRANSPORT_REPLY;

@@ -128,19 +128,6 @@ static void say(struct lf_mutant *m, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static const uint32_t interesting32[] = {
 	0, 1, 2, 3, 4, 7, 8, 15, 16, 31, 32, 63, 64, 127, 128, 255, 256, 400, 401, 1023, 1024,
 	1025, 4096, 65535, 65536, 1u << 20, 0x7fffffffu, 0x80000000u, 0xfffffffeu, 0xffffffffu};
@@ -176,7 +163,7 @@ static uint64_t mutate_u64(struct lf_rng *r, uint64_t v)
 /* Record-mark rec as one last fragment into m->wire. */
 static void frame_whole(struct lf_mutant *m)
 {
-	put_be32(m->wire, RM_LAST_FRAGMENT | (uint32_t)m->rec_len);
+	xdr_store_be32(m->wire, RM_LAST_FRAGMENT | (uint32_t)m->rec_len);
 	memcpy(m->wire + 4, m->rec, m->rec_len);
 	m->wire_len = m->rec_len + 4;
 }
@@ -199,11 +186,11 @@ void lf_describe(struct lf_mutant *m)
 	m->header = oncrpc_msg_type_peek(m->rec, m->rec_len, &m->xid, &c.xid) && c.xid == ONCRPC_CALL &&
 		    oncrpc_call_decode(&d, &c);
 	m->prog = c.prog, m->vers = c.vers, m->proc = c.proc;
-	if (!m->header && m->rec_len >= 24 && get_be32(m->rec + 4) == ONCRPC_CALL) {
+	if (!m->header && m->rec_len >= 24 && xdr_load_be32(m->rec + 4) == ONCRPC_CALL) {
 		/* the credential does not decode, but the procedure is known: its reply's shape too */
-		m->prog = get_be32(m->rec + 12);
-		m->vers = get_be32(m->rec + 16);
-		m->proc = get_be32(m->rec + 20);
+		m->prog = xdr_load_be32(m->rec + 12);
+		m->vers = xdr_load_be32(m->rec + 16);
+		m->proc = xdr_load_be32(m->rec + 20);
 	}
 	memset(&w, 0, sizeof(w));
 	if (wire_msg_decode(m->rec, m->rec_len, &o, &w, &err) == WIRE_OK && w.msg_type == ONCRPC_CALL &&
@@ -729,7 +716,7 @@ static int lie_about_count(struct lf_rng *r, struct wire_msg *w, struct lf_mutan
 	case 1: lie = n ? n - 1 : 1; break;
 	default: lie = big[lf_rng_below(r, sizeof(big) / sizeof(big[0]))]; break;
 	}
-	put_be32(m->rec + at, lie);
+	xdr_store_be32(m->rec + at, lie);
 	say(m, "op count %u on the wire for %u ops", lie, n);
 	frame_whole(m);
 	return 0;
@@ -778,10 +765,10 @@ static int mutate_bytes(const uint8_t *base, size_t len, struct lf_rng *r, struc
 	at = 4 * (1 + lf_rng_below(r, words - 1)); /* never the xid: replies are matched by it */
 	switch (lf_rng_below(r, 6)) {
 	case 0: {
-		uint32_t old = get_be32(m->rec + at), v = mutate_u32(r, old);
+		uint32_t old = xdr_load_be32(m->rec + at), v = mutate_u32(r, old);
 		if (at + 4 > len)
 			return -1;
-		put_be32(m->rec + at, v);
+		xdr_store_be32(m->rec + at, v);
 		say(m, "word at %u 0x%x -> 0x%x", at, old, v);
 		break;
 	}
@@ -804,7 +791,7 @@ static int mutate_bytes(const uint8_t *base, size_t len, struct lf_rng *r, struc
 		break;
 	case 4:
 		memmove(m->rec + at + 4, m->rec + at, len - at);
-		put_be32(m->rec + at, (uint32_t)lf_rng_next(r));
+		xdr_store_be32(m->rec + at, (uint32_t)lf_rng_next(r));
 		m->rec_len = len + 4;
 		say(m, "insert a word at %u", at);
 		break;
@@ -845,15 +832,15 @@ static int mutate_split(const uint8_t *base, size_t len, struct lf_rng *r, struc
 		if (pos == 0 && n >= len) /* at least two fragments */
 			n = (uint32_t)len / 2;
 		if (zeros && spare >= 64 && lf_rng_one_in(r, 4)) {
-			put_be32(m->wire + w, 0); /* a zero-length fragment, not the last */
+			xdr_store_be32(m->wire + w, 0); /* a zero-length fragment, not the last */
 			w += 4, nzero++;
 		}
 		bool last = pos + n == len && !(zeros && lf_rng_one_in(r, 4));
-		put_be32(m->wire + w, (last ? RM_LAST_FRAGMENT : 0) | n);
+		xdr_store_be32(m->wire + w, (last ? RM_LAST_FRAGMENT : 0) | n);
 		memcpy(m->wire + w + 4, base + pos, n);
 		w += 4 + n, pos += n, nfrag++;
 		if (pos == len && !last) {
-			put_be32(m->wire + w, RM_LAST_FRAGMENT); /* an empty last fragment ends it */
+			xdr_store_be32(m->wire + w, RM_LAST_FRAGMENT); /* an empty last fragment ends it */
 			w += 4, nzero++;
 		}
 	}
@@ -876,22 +863,22 @@ static int mutate_framing(const uint8_t *base, size_t len, struct lf_rng *r, str
 	frame_whole(m);
 	switch (lf_rng_below(r, 8)) {
 	case 0:
-		put_be32(m->wire, (uint32_t)len); /* last-fragment bit missing: more is due */
+		xdr_store_be32(m->wire, (uint32_t)len); /* last-fragment bit missing: more is due */
 		say(m, "last-fragment bit clear");
 		break;
 	case 1:
 		k = lf_rng_one_in(r, 2) ? 1 + lf_rng_below(r, 64) : 1 + lf_rng_below(r, 1u << 20);
-		put_be32(m->wire, RM_LAST_FRAGMENT | (uint32_t)(len + k));
+		xdr_store_be32(m->wire, RM_LAST_FRAGMENT | (uint32_t)(len + k));
 		say(m, "fragment length %zu for %zu bytes", len + k, len);
 		break;
 	case 2:
 		k = 1 + lf_rng_below(r, (uint32_t)len - 1);
-		put_be32(m->wire, RM_LAST_FRAGMENT | (uint32_t)(len - k));
+		xdr_store_be32(m->wire, RM_LAST_FRAGMENT | (uint32_t)(len - k));
 		say(m, "fragment length %zu for %zu bytes", len - k, len);
 		break;
 	case 3:
-		put_be32(m->wire, lf_rng_one_in(r, 2) ? 0xffffffffu : RM_LENGTH_MASK);
-		say(m, "fragment length 0x%x", get_be32(m->wire));
+		xdr_store_be32(m->wire, lf_rng_one_in(r, 2) ? 0xffffffffu : RM_LENGTH_MASK);
+		say(m, "fragment length 0x%x", xdr_load_be32(m->wire));
 		break;
 	case 4:
 		m->wire_len = 1 + lf_rng_below(r, 3);
@@ -902,7 +889,7 @@ static int mutate_framing(const uint8_t *base, size_t len, struct lf_rng *r, str
 		say(m, "cut after %zu of %zu payload bytes", m->wire_len - 4, len);
 		break;
 	case 6:
-		put_be32(m->wire, RM_LAST_FRAGMENT); /* an empty record: valid framing, no call */
+		xdr_store_be32(m->wire, RM_LAST_FRAGMENT); /* an empty record: valid framing, no call */
 		m->wire_len = 4;
 		m->rec_len = 0;
 		say(m, "empty record");
@@ -948,7 +935,7 @@ int lf_mutate(const uint8_t *base, size_t len, enum lf_class cls, struct lf_rng 
 		return -1;
 	/* a mutation that changed nothing (a swap of equal ops, a duplicate count...) is not one */
 	if (cls != LF_CLASS_NONE && m->rec_len == len && !memcmp(m->rec, base, len) &&
-	    m->wire_len == len + 4 && get_be32(m->wire) == (RM_LAST_FRAGMENT | (uint32_t)len))
+	    m->wire_len == len + 4 && xdr_load_be32(m->wire) == (RM_LAST_FRAGMENT | (uint32_t)len))
 		return -1;
 	lf_describe(m);
 	if (rc == 1) { /* broken framing: whatever the record says, the stream is dead */

@@ -84,14 +84,6 @@ static void fail(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 /* ---- encoding ------------------------------------------------------------------------- */
 
 static const uint8_t authsys_body[] = {0, 0, 0, 1, 0, 0, 0, 4, 'l', 'o', 'a', 'd',
@@ -113,7 +105,7 @@ static size_t encode_call(uint32_t xid, const struct nfs_argop *ops, uint32_t n,
 
 	if (len > cap - 4)
 		return 0;
-	put_be32(buf, RM_LAST_FRAGMENT | (uint32_t)len);
+	xdr_store_be32(buf, RM_LAST_FRAGMENT | (uint32_t)len);
 	return len + 4;
 }
 
@@ -378,9 +370,9 @@ static int queue_call(struct load_run_state *st, struct load_conn *lc, uint32_t 
 		s->xid = (++lc->generation << XID_SLOT_BITS) | slot;
 	p = lc->out + lc->out_len;
 	memcpy(p, lc->call, lc->call_len);
-	put_be32(p + 4, s->xid);
-	put_be32(p + lc->off_slot, slot);
-	put_be32(p + lc->off_seqid, s->seqid);
+	xdr_store_be32(p + 4, s->xid);
+	xdr_store_be32(p + lc->off_slot, slot);
+	xdr_store_be32(p + lc->off_seqid, s->seqid);
 	lc->out_len += lc->call_len;
 	s->sent_at = conn_now();
 	if (!retry)

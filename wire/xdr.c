@@ -148,15 +148,10 @@ static bool complain(struct xdr_dec *d, enum wire_status s, const char *field, c
 					(size_t)(n), xdr_remaining(d));                        \
 	} while (0)
 
-static inline uint32_t load_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 bool xdr_get_u32(struct xdr_dec *d, const char *field, uint32_t *v)
 {
 	NEED(d, field, 4);
-	*v = load_be32(d->buf + d->pos);
+	*v = xdr_load_be32(d->buf + d->pos);
 	d->pos += 4;
 	return true;
 }
@@ -164,7 +159,7 @@ bool xdr_get_u32(struct xdr_dec *d, const char *field, uint32_t *v)
 bool xdr_get_u64(struct xdr_dec *d, const char *field, uint64_t *v)
 {
 	NEED(d, field, 8);
-	*v = (uint64_t)load_be32(d->buf + d->pos) << 32 | load_be32(d->buf + d->pos + 4);
+	*v = (uint64_t)xdr_load_be32(d->buf + d->pos) << 32 | xdr_load_be32(d->buf + d->pos + 4);
 	d->pos += 8;
 	return true;
 }
@@ -315,14 +310,8 @@ void xdr_put_raw(struct xdr_enc *e, const void *p, size_t n)
 void xdr_put_u32(struct xdr_enc *e, uint32_t v)
 {
 	/* The commonest call of every encoder: bytes written in place, no memcpy. */
-	if (e->len <= e->cap && e->cap - e->len >= 4) {
-		uint8_t *p = e->buf + e->len;
-
-		p[0] = (uint8_t)(v >> 24);
-		p[1] = (uint8_t)(v >> 16);
-		p[2] = (uint8_t)(v >> 8);
-		p[3] = (uint8_t)v;
-	}
+	if (e->len <= e->cap && e->cap - e->len >= 4)
+		xdr_store_be32(e->buf + e->len, v);
 	e->len += 4;
 }
 

@@ -129,6 +129,20 @@ bool xdr_fail(struct xdr_dec *d, enum wire_status s, const char *field, const ch
 /* Strict mode: fail on bytes left over; lenient: count a warning. */
 bool xdr_expect_end(struct xdr_dec *d);
 
+/* A big-endian (XDR) 32-bit word at p, for code that patches or peeks at encoded bytes. */
+static inline uint32_t xdr_load_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void xdr_store_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
 static inline size_t xdr_remaining(const struct xdr_dec *d) { return d->len - d->pos; }
 static inline uint32_t xdr_min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
 static inline bool xdr_ok(const struct xdr_dec *d) { return d->error.status == WIRE_OK; }
