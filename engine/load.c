@@ -606,7 +606,7 @@ static int pump(struct load_run_state *st, struct pollfd *pfd, char *err, size_t
 static int run_loop(struct load_run_state *st, char *err, size_t errlen)
 {
 	struct pollfd *pfd = calloc(st->n, sizeof(*pfd));
-	double next_progress, drain_end = 0, now_end;
+	double next_progress, next_overdue_check = 0, drain_end = 0, now_end;
 	int rc = 0;
 
 	if (!pfd) {
@@ -634,8 +634,13 @@ static int run_loop(struct load_run_state *st, char *err, size_t errlen)
 		update_issuing(st, now);
 		if (!st->issuing && drain_end == 0)
 			drain_end = now + DRAIN_TIMEOUT;
-		if ((drain_end && (!in_flight(st) || now > drain_end)) || overdue(st, now))
+		if (drain_end && (!in_flight(st) || now > drain_end))
 			break;
+		if (now >= next_overdue_check) { /* a walk over every slot: not on every wake-up */
+			if (overdue(st, now))
+				break;
+			next_overdue_check = now + 0.1;
+		}
 		if (st->o->progress && now >= next_progress) {
 			st->o->progress(st->o->progress_ctx, now - st->t0, st->r->compounds, st->r->errors);
 			next_progress += 1;
