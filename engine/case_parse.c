@@ -594,6 +594,8 @@ static int parse_with(struct parser *p, struct send_spec *s)
 		return 0;
 	}
 	if (is_word(t, "fragments")) {
+		if (s->fragment) /* a second one would replace (and leak) the first */
+			return perr_at(p, col_of(p, t), "'with fragments' is already given for this call");
 		p->i++;
 		return (s->fragment = parse_expr(p)) ? 0 : -1;
 	}

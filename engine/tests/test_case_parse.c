@@ -145,6 +145,8 @@ static void test_errors(void)
 	parse_fails("expect status == 0\n", "t.case:8:1: 'expect' must follow a reply step (CONN < ...)");
 	parse_fails("c1 > NULL\nwith chop 3\n",
 		    "t.case:9:6: expected truncate, pad, poke, poke8, fragments or raw after 'with'");
+	parse_fails("c1 > NULL\n    with fragments 1\n    with fragments 2\n",
+		    "t.case:10:10: 'with fragments' is already given for this call");
 	parse_fails("c1 > NULL\nc1 < NULL\n    expect SEQUENCE.nope == 1\n",
 		    "t.case:10:12: SEQUENCE has no result field 'nope'");
 	parse_fails("c1 > tag=\"abc\n", "t.case:8:10: unterminated string");
